@@ -1,0 +1,38 @@
+package io.gregor.protocol;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+
+/**
+ * Handles one Kafka API. Implementations declare the version range they handle; the
+ * {@link ApiRegistry} advertises exactly that range in ApiVersions.
+ *
+ * <p>Threading: {@link #handle} is called on the connection's event loop, in request order. It
+ * must not block; work that waits (ZooKeeper writes, long polls) completes the returned future
+ * later, from any thread. Responses are still written in request order.
+ *
+ * <p>Buffer ownership: the request body may reference the frame's bytes (record sets). The
+ * frame is released as soon as {@code handle} returns, so a handler that needs those bytes
+ * later must copy them.
+ *
+ * @param <Q> request message type
+ */
+public interface ApiHandler<Q extends ApiMessage> {
+
+    ApiKeys apiKey();
+
+    default short minVersion() {
+        return apiKey().oldestVersion();
+    }
+
+    default short maxVersion() {
+        return apiKey().latestVersion(false);
+    }
+
+    /**
+     * @return the response; a future completed with {@code null} means "send no response"
+     *         (acks=0 produce)
+     */
+    CompletableFuture<ApiMessage> handle(RequestContext context, Q request);
+}

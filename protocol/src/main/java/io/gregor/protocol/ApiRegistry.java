@@ -1,0 +1,77 @@
+package io.gregor.protocol;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
+import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/**
+ * The set of handled APIs. It is the single source of truth for what the broker supports:
+ * the ApiVersions answer is generated from it, so a version is advertised if and only if a
+ * handler takes it.
+ *
+ * <p>Immutable after {@link Builder#build()}; safe to share between event loops.
+ */
+public final class ApiRegistry {
+    private final Map<ApiKeys, ApiHandler<?>> handlers;
+    private final ApiVersionCollection versions;
+
+    private ApiRegistry(Map<ApiKeys, ApiHandler<?>> handlers) {
+        // The ApiVersions handler only reads the registry when a request arrives, after construction.
+        handlers.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(this));
+        this.handlers = handlers;
+        ApiVersionCollection collection = new ApiVersionCollection();
+        for (ApiHandler<?> handler : handlers.values()) {
+            collection.add(new ApiVersion()
+                .setApiKey(handler.apiKey().id)
+                .setMinVersion(handler.minVersion())
+                .setMaxVersion(handler.maxVersion()));
+        }
+        this.versions = collection;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the handler for this API and version, or {@code null} when not handled */
+    public ApiHandler<?> handler(ApiKeys key, short version) {
+        ApiHandler<?> handler = handlers.get(key);
+        if (handler == null || version < handler.minVersion() || version > handler.maxVersion()) {
+            return null;
+        }
+        return handler;
+    }
+
+    /** @return a fresh copy of the advertised versions (the collection is mutable) */
+    public ApiVersionCollection apiVersions() {
+        return versions.duplicate();
+    }
+
+    public boolean handles(ApiKeys key) {
+        return handlers.containsKey(key);
+    }
+
+    public static final class Builder {
+        private final Map<ApiKeys, ApiHandler<?>> handlers = new EnumMap<>(ApiKeys.class);
+
+        public Builder register(ApiHandler<?> handler) {
+            ApiKeys key = handler.apiKey();
+            if (handler.minVersion() < key.oldestVersion() || handler.maxVersion() > key.latestVersion(true)
+                || handler.minVersion() > handler.maxVersion()) {
+                throw new IllegalArgumentException("Handler for " + key + " declares versions "
+                    + handler.minVersion() + ".." + handler.maxVersion() + " outside what kafka-clients can parse");
+            }
+            if (handlers.putIfAbsent(key, handler) != null) {
+                throw new IllegalArgumentException("Two handlers for " + key);
+            }
+            return this;
+        }
+
+        /** Builds the registry; ApiVersions is always handled, answered from the registry itself. */
+        public ApiRegistry build() {
+            return new ApiRegistry(new EnumMap<>(handlers));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.gregor.storage.log;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * Reads batch headers from a segment file through a window, so that scanning many small batches
+ * costs one read per window rather than one per batch. Not thread-safe; create one per scan.
+ */
+final class HeaderReader {
+    private static final int WINDOW = 16 * 1024;
+
+    private final FileChannel channel;
+    private final int end;
+    private final ByteBuffer window = ByteBuffer.allocate(WINDOW);
+    private long windowStart = -1;
+    private int windowLength;
+
+    /** @param end file position beyond which nothing is read (the segment's committed size) */
+    HeaderReader(FileChannel channel, int end) {
+        this.channel = channel;
+        this.end = end;
+    }
+
+    /**
+     * Makes the header at {@code position} readable and returns its index in {@link #buffer()},
+     * or -1 when no complete header starts there before {@code end}.
+     */
+    int locate(int position) throws IOException {
+        if (position + BatchHeader.SIZE > end) {
+            return -1;
+        }
+        if (windowStart < 0 || position < windowStart || position + BatchHeader.SIZE > windowStart + windowLength) {
+            window.clear();
+            int want = Math.min(WINDOW, end - position);
+            window.limit(want);
+            long at = position;
+            while (window.hasRemaining()) {
+                int n = channel.read(window, at);
+                if (n < 0) {
+                    throw new EOFException("Segment file ended at " + at + " before its committed size " + end);
+                }
+                at += n;
+            }
+            windowStart = position;
+            windowLength = want;
+        }
+        return (int) (position - windowStart);
+    }
+
+    ByteBuffer buffer() {
+        return window;
+    }
+}

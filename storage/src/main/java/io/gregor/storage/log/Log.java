@@ -1,0 +1,738 @@
+package io.gregor.storage.log;
+
+import io.gregor.storage.config.LogConfig;
+import io.gregor.storage.producer.ProducerStateManager;
+import io.gregor.storage.util.Scheduler;
+import java.io.Closeable;
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of one partition replica: an ordered set of segments, the active (last) one taking
+ * appends.
+ *
+ * <p>Offsets: {@code logStartOffset <= highWatermark <= logEndOffset}. The log start moves with
+ * retention and DeleteRecords; the log end after each append; the high watermark is set by the
+ * replication layer (on a single replica it follows the log end).
+ *
+ * <p>Thread-safety: appends, rolls, truncation, retention and flush run under {@code lock};
+ * reads are lock-free against the segment map and volatile offsets. Removed segments are renamed
+ * to {@code .deleted} and closed after {@code file.delete.delay.ms}, so a read that picked a
+ * segment just before it was removed still completes.
+ */
+public final class Log implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(Log.class);
+    /** Upper bound on a batch size believed while recovering, so a torn length cannot exhaust the heap. */
+    private static final int MAX_RECOVERY_BATCH_BYTES = 128 * 1024 * 1024;
+
+    private final TopicPartition topicPartition;
+    private final File dir;
+    private final Time time;
+    private final Scheduler scheduler;
+    private final Object lock = new Object();
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final ProducerStateManager producerState;
+    private volatile LogConfig config;
+    private volatile LogOffsetMetadata logEndOffsetMetadata;
+    private volatile LogOffsetMetadata highWatermarkMetadata;
+    private volatile long logStartOffset;
+    private volatile long recoveryPoint;
+    private volatile long lastFlushMs;
+    private long unflushedMessages;
+    private volatile boolean closed;
+
+    private Log(TopicPartition topicPartition, File dir, LogConfig config, Time time, Scheduler scheduler) {
+        this.topicPartition = topicPartition;
+        this.dir = dir;
+        this.config = config;
+        this.time = time;
+        this.scheduler = scheduler;
+        this.producerState = new ProducerStateManager(dir);
+        this.lastFlushMs = time.milliseconds();
+    }
+
+    /**
+     * Opens a partition directory, creating it if needed.
+     *
+     * @param cleanShutdown       whether the broker shut down cleanly (no recovery scan needed)
+     * @param recoveryPoint       offset below which data is known flushed (from the checkpoint)
+     * @param logStartCheckpoint  checkpointed log start offset, or -1
+     * @param highWatermark       checkpointed high watermark, or -1
+     */
+    public static Log open(TopicPartition tp, File dir, LogConfig config, Time time, Scheduler scheduler,
+                           boolean cleanShutdown, long recoveryPoint, long logStartCheckpoint, long highWatermark) throws IOException {
+        Files.createDirectories(dir.toPath());
+        Log log = new Log(tp, dir, config, time, scheduler);
+        log.load(cleanShutdown, recoveryPoint, logStartCheckpoint, highWatermark);
+        return log;
+    }
+
+    private SegmentConfig segmentConfig() {
+        LogConfig c = config;
+        long jitter = c.segmentJitterMs() > 0 ? ThreadLocalRandom.current().nextLong(Math.min(c.segmentJitterMs(), c.segmentMs())) : 0;
+        return new SegmentConfig(c.indexIntervalBytes(), c.maxIndexSize(), jitter);
+    }
+
+    private void load(boolean cleanShutdown, long checkpointRecoveryPoint, long logStartCheckpoint, long highWatermark) throws IOException {
+        removeTemporaryFiles();
+        File[] logFiles = dir.listFiles((d, name) -> name.endsWith(LogFiles.LOG_SUFFIX));
+        long[] bases = logFiles == null ? new long[0]
+            : Arrays.stream(logFiles).mapToLong(f -> LogFiles.offsetFromFileName(f.getName())).sorted().toArray();
+        for (int i = 0; i < bases.length; i++) {
+            boolean active = i == bases.length - 1;
+            segments.put(bases[i], LogSegment.open(dir, bases[i], segmentConfig(), time, active));
+        }
+        boolean truncatedTail = false;
+        for (LogSegment segment : new ArrayList<>(segments.values())) {
+            if (truncatedTail) {
+                log.warn("{}: deleting segment {} that follows a corrupted one", topicPartition, segment.baseOffset());
+                segments.remove(segment.baseOffset());
+                segment.delete();
+                continue;
+            }
+            Map.Entry<Long, LogSegment> next = segments.higherEntry(segment.baseOffset());
+            boolean holdsUnflushedData = next == null || next.getKey() > checkpointRecoveryPoint;
+            boolean needsRecovery = !segment.indexesSane() || (!cleanShutdown && holdsUnflushedData);
+            if (!needsRecovery) {
+                continue;
+            }
+            int truncated = segment.recover(MAX_RECOVERY_BATCH_BYTES, batch -> { });
+            if (truncated > 0) {
+                log.warn("{}: recovery truncated {} invalid or torn bytes from segment {}", topicPartition, truncated, segment.baseOffset());
+                truncatedTail = true;
+            }
+        }
+        if (segments.isEmpty()) {
+            long start = Math.max(0, logStartCheckpoint);
+            segments.put(start, LogSegment.open(dir, start, segmentConfig(), time, true));
+        }
+        LogSegment active = segments.lastEntry().getValue();
+        long next = active.readNextOffset();
+        this.logEndOffsetMetadata = new LogOffsetMetadata(next, active.baseOffset(), active.size());
+        this.logStartOffset = Math.max(segments.firstKey(), Math.min(Math.max(logStartCheckpoint, 0), next));
+        this.recoveryPoint = cleanShutdown ? next : Math.min(Math.max(checkpointRecoveryPoint, 0), next);
+        long hw = Math.min(Math.max(highWatermark, logStartOffset), next);
+        this.highWatermarkMetadata = LogOffsetMetadata.offsetOnly(hw);
+        rebuildProducerState();
+    }
+
+    private void removeTemporaryFiles() throws IOException {
+        File[] files = dir.listFiles();
+        if (files == null) {
+            return;
+        }
+        for (File f : files) {
+            String name = f.getName();
+            if (name.endsWith(LogFiles.DELETED_SUFFIX) || name.endsWith(LogFiles.CLEANED_SUFFIX) || name.endsWith(".tmp")) {
+                Files.deleteIfExists(f.toPath());
+            }
+        }
+        for (File f : files) {
+            String name = f.getName();
+            boolean indexFile = name.endsWith(LogFiles.INDEX_SUFFIX) || name.endsWith(LogFiles.TIME_INDEX_SUFFIX);
+            if (indexFile && f.exists()) {
+                long base = LogFiles.offsetFromFileName(name);
+                if (!LogFiles.logFile(dir, base).exists()) {
+                    Files.deleteIfExists(f.toPath());
+                }
+            }
+        }
+    }
+
+    /** Latest snapshot at or below the log end, then the batch headers after it. */
+    private void rebuildProducerState() throws IOException {
+        long end = logEndOffsetMetadata.offset();
+        long from = producerState.loadLatestSnapshot(end);
+        long replayFrom = from < 0 ? logStartOffset : from;
+        for (LogSegment segment : segments.tailMap(segments.floorKey(Math.max(replayFrom, segments.firstKey()))).values()) {
+            segment.forEachBatchHeader(replayFrom, (buf, at) -> {
+                long pid = BatchHeader.producerId(buf, at);
+                if (pid != RecordBatch.NO_PRODUCER_ID && !BatchHeader.isControl(buf, at)) {
+                    int baseSeq = BatchHeader.baseSequence(buf, at);
+                    producerState.update(pid, BatchHeader.producerEpoch(buf, at), baseSeq,
+                        baseSeq + BatchHeader.lastOffsetDelta(buf, at), BatchHeader.baseOffset(buf, at),
+                        BatchHeader.lastOffset(buf, at), BatchHeader.maxTimestamp(buf, at));
+                }
+            });
+        }
+        producerState.removeBefore(logStartOffset);
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public File dir() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    public void updateConfig(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return logEndOffsetMetadata.offset();
+    }
+
+    public LogOffsetMetadata logEndOffsetMetadata() {
+        return logEndOffsetMetadata;
+    }
+
+    public long highWatermark() {
+        return highWatermarkMetadata.offset();
+    }
+
+    public LogOffsetMetadata highWatermarkMetadata() {
+        return highWatermarkMetadata;
+    }
+
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    /** Sets the high watermark, clamped to the log's offsets. */
+    public void updateHighWatermark(LogOffsetMetadata hw) {
+        long clamped = Math.min(Math.max(hw.offset(), logStartOffset), logEndOffset());
+        this.highWatermarkMetadata = clamped == hw.offset() ? hw : LogOffsetMetadata.offsetOnly(clamped);
+    }
+
+    public int numberOfSegments() {
+        return segments.size();
+    }
+
+    public Collection<LogSegment> segments() {
+        return segments.values();
+    }
+
+    public long size() {
+        long total = 0;
+        for (LogSegment s : segments.values()) {
+            total += s.size();
+        }
+        return total;
+    }
+
+    public LogSegment activeSegment() {
+        return segments.lastEntry().getValue();
+    }
+
+    // ---- appends ----
+
+    /**
+     * Validates and appends records from a producer, assigning offsets and the leader epoch.
+     *
+     * @throws org.apache.kafka.common.KafkaException subclasses mapping to produce error codes
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        RecordValidator.Validated validated = RecordValidator.validateFromClient(records, config, time.milliseconds());
+        synchronized (lock) {
+            checkOpen();
+            ByteBuffer buf = validated.records().buffer();
+            int start = buf.position();
+            int end = buf.limit();
+            LogAppendInfo duplicate = checkProducers(buf, start, end);
+            if (duplicate != null) {
+                return duplicate;
+            }
+            long firstOffset = logEndOffset();
+            long next = firstOffset;
+            long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+            for (int at = start; at < end; at += BatchHeader.totalSize(buf, at)) {
+                buf.putLong(at + BatchHeader.BASE_OFFSET, next);
+                buf.putInt(at + BatchHeader.PARTITION_LEADER_EPOCH, leaderEpoch);
+                next += BatchHeader.lastOffsetDelta(buf, at) + 1;
+                maxTimestamp = Math.max(maxTimestamp, BatchHeader.maxTimestamp(buf, at));
+            }
+            long appendTime = -1;
+            if (config.timestampType() == TimestampType.LOG_APPEND_TIME) {
+                appendTime = time.milliseconds();
+                for (MutableRecordBatch batch : validated.records().batches()) {
+                    batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, appendTime);
+                }
+                maxTimestamp = appendTime;
+            }
+            appendToSegment(buf, start, end, next - 1, maxTimestamp, validated.recordCount());
+            return new LogAppendInfo(firstOffset, next - 1, appendTime, logStartOffset, validated.recordCount(), false);
+        }
+    }
+
+    private LogAppendInfo checkProducers(ByteBuffer buf, int start, int end) {
+        for (int at = start; at < end; at += BatchHeader.totalSize(buf, at)) {
+            long pid = BatchHeader.producerId(buf, at);
+            if (pid == RecordBatch.NO_PRODUCER_ID) {
+                continue;
+            }
+            int firstSeq = BatchHeader.baseSequence(buf, at);
+            int lastSeq = firstSeq + BatchHeader.lastOffsetDelta(buf, at);
+            ProducerStateManager.Check check = producerState.check(pid, BatchHeader.producerEpoch(buf, at), firstSeq, lastSeq);
+            if (check instanceof ProducerStateManager.Duplicate dup) {
+                return new LogAppendInfo(dup.original().firstOffset(), dup.original().lastOffset(), -1, logStartOffset, 0, true);
+            }
+        }
+        return null;
+    }
+
+    /** Appends already-offset-assigned batches (replication). Offsets must continue the log. */
+    public void appendAsFollower(MemoryRecords records) {
+        synchronized (lock) {
+            checkOpen();
+            ByteBuffer buf = records.buffer();
+            int start = buf.position();
+            int end = buf.limit();
+            if (start == end) {
+                return;
+            }
+            long expected = logEndOffset();
+            long last = -1;
+            long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+            int count = 0;
+            for (int at = start; at < end; at += BatchHeader.totalSize(buf, at)) {
+                if (BatchHeader.baseOffset(buf, at) < expected) {
+                    throw new IllegalStateException(topicPartition + ": follower append at " + BatchHeader.baseOffset(buf, at)
+                        + " below the log end " + expected);
+                }
+                last = BatchHeader.lastOffset(buf, at);
+                expected = last + 1;
+                maxTimestamp = Math.max(maxTimestamp, BatchHeader.maxTimestamp(buf, at));
+                count += BatchHeader.lastOffsetDelta(buf, at) + 1;
+            }
+            appendToSegment(buf, start, end, last, maxTimestamp, count);
+        }
+    }
+
+    private void appendToSegment(ByteBuffer buf, int start, int end, long lastOffset, long maxTimestamp, int recordCount) {
+        try {
+            LogSegment segment = maybeRoll(end - start, BatchHeader.baseOffset(buf, start), lastOffset);
+            segment.append(buf.duplicate().position(start).limit(end));
+            for (int at = start; at < end; at += BatchHeader.totalSize(buf, at)) {
+                long pid = BatchHeader.producerId(buf, at);
+                if (pid != RecordBatch.NO_PRODUCER_ID && !BatchHeader.isControl(buf, at)) {
+                    int firstSeq = BatchHeader.baseSequence(buf, at);
+                    producerState.update(pid, BatchHeader.producerEpoch(buf, at), firstSeq,
+                        firstSeq + BatchHeader.lastOffsetDelta(buf, at), BatchHeader.baseOffset(buf, at),
+                        BatchHeader.lastOffset(buf, at), BatchHeader.maxTimestamp(buf, at));
+                }
+            }
+            logEndOffsetMetadata = new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), segment.size());
+            unflushedMessages += recordCount;
+            if (unflushedMessages >= config.flushMessages()) {
+                flush(logEndOffset());
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Error appending to " + topicPartition + " in " + dir, e);
+        }
+    }
+
+    private LogSegment maybeRoll(int bytes, long firstOffset, long lastOffset) throws IOException {
+        LogSegment segment = activeSegment();
+        long now = time.milliseconds();
+        LogConfig c = config;
+        boolean full = (long) segment.size() + bytes > c.segmentBytes();
+        boolean old = segment.size() > 0 && segment.timeWaitedForRoll(now) > c.segmentMs() - segment.rollJitterMs();
+        if (segment.size() > 0 && (full || old || segment.indexesFull() || !segment.canHold(lastOffset))) {
+            return roll(Math.max(firstOffset, logEndOffset()));
+        }
+        return segment;
+    }
+
+    /** Starts a new active segment at {@code newBase}. Caller holds the lock. */
+    private LogSegment roll(long newBase) throws IOException {
+        LogSegment previous = activeSegment();
+        if (previous.baseOffset() == newBase && previous.size() == 0) {
+            return previous;
+        }
+        previous.onBecomeInactive();
+        LogSegment segment = LogSegment.open(dir, newBase, segmentConfig(), time, true);
+        segments.put(newBase, segment);
+        logEndOffsetMetadata = new LogOffsetMetadata(logEndOffset(), newBase, 0);
+        producerState.takeSnapshot(newBase);
+        producerState.cleanSnapshots(logStartOffset, 2);
+        scheduler.scheduleOnce("flush-" + topicPartition, () -> flushQuietly(newBase), 0);
+        log.debug("{}: rolled new segment at offset {}", topicPartition, newBase);
+        return segment;
+    }
+
+    /** Rolls the active segment if it holds data (used by retention and tests). */
+    public void roll() {
+        synchronized (lock) {
+            try {
+                if (activeSegment().size() > 0) {
+                    roll(logEndOffset());
+                }
+            } catch (IOException e) {
+                throw new KafkaStorageException("Error rolling " + topicPartition, e);
+            }
+        }
+    }
+
+    // ---- reads ----
+
+    /**
+     * Reads from {@code startOffset}.
+     *
+     * @throws OffsetOutOfRangeException when {@code startOffset} is below the log start or above the log end
+     */
+    public FetchDataInfo read(long startOffset, int maxBytes, FetchIsolation isolation, boolean minOneMessage) {
+        LogOffsetMetadata end = isolation == FetchIsolation.LOG_END ? logEndOffsetMetadata : highWatermarkMetadata;
+        long logEnd = logEndOffset();
+        if (startOffset < logStartOffset || startOffset > logEnd) {
+            throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for " + topicPartition
+                + ": log start " + logStartOffset + ", log end " + logEnd);
+        }
+        if (startOffset >= end.offset()) {
+            return FetchDataInfo.empty(LogOffsetMetadata.offsetOnly(startOffset));
+        }
+        try {
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+            while (entry != null) {
+                LogSegment segment = entry.getValue();
+                long maxPosition = maxPositionFor(segment, end);
+                FetchDataInfo info = segment.read(startOffset, maxBytes, maxPosition, minOneMessage);
+                if (info != null) {
+                    return info;
+                }
+                entry = segments.higherEntry(entry.getKey());
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Error reading " + topicPartition, e);
+        }
+        return FetchDataInfo.empty(LogOffsetMetadata.offsetOnly(startOffset));
+    }
+
+    /** File position in {@code segment} where reading must stop to stay below {@code bound}. */
+    private long maxPositionFor(LogSegment segment, LogOffsetMetadata bound) throws IOException {
+        if (bound.offset() <= segment.baseOffset()) {
+            return 0;
+        }
+        Map.Entry<Long, LogSegment> next = segments.higherEntry(segment.baseOffset());
+        if (next != null && next.getKey() <= bound.offset()) {
+            return segment.size();
+        }
+        if (bound.positionKnown() && bound.segmentBaseOffset() == segment.baseOffset()) {
+            return bound.relativePosition();
+        }
+        LogSegment.BatchPosition batch = segment.translateOffset(bound.offset());
+        return batch == null ? segment.size() : batch.position();
+    }
+
+    /** Position metadata of an offset (for computing how many bytes lie between two offsets). */
+    public LogOffsetMetadata offsetMetadata(long offset) {
+        LogOffsetMetadata end = logEndOffsetMetadata;
+        if (offset == end.offset()) {
+            return end;
+        }
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+        if (entry == null) {
+            return LogOffsetMetadata.offsetOnly(offset);
+        }
+        try {
+            LogSegment.BatchPosition batch = entry.getValue().translateOffset(offset);
+            return batch == null ? LogOffsetMetadata.offsetOnly(offset)
+                : new LogOffsetMetadata(offset, entry.getKey(), batch.position());
+        } catch (IOException e) {
+            return LogOffsetMetadata.offsetOnly(offset);
+        }
+    }
+
+    /** The first record with a timestamp {@code >= timestamp} (ListOffsets by time), or {@link TimestampOffset#UNKNOWN}. */
+    public TimestampOffset offsetForTimestamp(long timestamp) {
+        long start = logStartOffset;
+        try {
+            for (LogSegment segment : segments.values()) {
+                if (segment.largestTimestamp() < timestamp || segment.maxTimestampSoFar() < 0) {
+                    continue;
+                }
+                TimestampOffset found = segment.findOffsetByTimestamp(timestamp, start);
+                if (found != null) {
+                    return found;
+                }
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Error searching " + topicPartition + " by timestamp", e);
+        }
+        return TimestampOffset.UNKNOWN;
+    }
+
+    /** The record with the largest timestamp (ListOffsets MAX_TIMESTAMP), or {@link TimestampOffset#UNKNOWN}. */
+    public TimestampOffset maxTimestampRecord() {
+        LogSegment best = null;
+        for (LogSegment segment : segments.values()) {
+            if (segment.maxTimestampSoFar() >= 0 && (best == null || segment.maxTimestampSoFar() > best.maxTimestampSoFar())) {
+                best = segment;
+            }
+        }
+        if (best == null) {
+            return TimestampOffset.UNKNOWN;
+        }
+        try {
+            TimestampOffset found = best.maxTimestampRecord();
+            return found == null || found.offset() < logStartOffset ? TimestampOffset.UNKNOWN : found;
+        } catch (IOException e) {
+            throw new KafkaStorageException("Error reading " + topicPartition, e);
+        }
+    }
+
+    public ProducerStateManager producerStateForReadOnlyUse() {
+        return producerState;
+    }
+
+    // ---- retention, truncation, flush ----
+
+    /**
+     * Deletes segments that retention (time, size) or the log start offset have made obsolete.
+     * Never deletes data at or above the high watermark.
+     *
+     * @return the number of segments deleted
+     */
+    public int deleteOldSegments() {
+        LogConfig c = config;
+        long now = time.milliseconds();
+        synchronized (lock) {
+            if (closed) {
+                return 0;
+            }
+            List<LogSegment> deletable = new ArrayList<>();
+            long sizeToFree = c.delete() && c.retentionBytes() >= 0 ? size() - c.retentionBytes() : 0;
+            long hw = highWatermark();
+            for (Map.Entry<Long, LogSegment> entry : segments.entrySet()) {
+                LogSegment segment = entry.getValue();
+                Map.Entry<Long, LogSegment> next = segments.higherEntry(entry.getKey());
+                long upperBound = next == null ? logEndOffset() : next.getKey();
+                if (upperBound > hw) {
+                    break;
+                }
+                boolean belowStart = next != null && next.getKey() <= logStartOffset;
+                boolean expired = c.delete() && c.retentionMs() >= 0 && now - segment.largestTimestamp() > c.retentionMs();
+                boolean overSize = sizeToFree > 0 && sizeToFree - segment.size() >= 0;
+                if (!(belowStart || expired || overSize)) {
+                    break;
+                }
+                if (next == null && (overSize || segment.size() == 0)) {
+                    break;
+                }
+                sizeToFree -= segment.size();
+                deletable.add(segment);
+            }
+            if (deletable.isEmpty()) {
+                return 0;
+            }
+            try {
+                if (deletable.get(deletable.size() - 1) == activeSegment()) {
+                    roll(logEndOffset());
+                }
+                for (LogSegment segment : deletable) {
+                    removeSegment(segment, c.fileDeleteDelayMs());
+                }
+                long newStart = Math.max(logStartOffset, segments.firstKey());
+                if (newStart != logStartOffset) {
+                    logStartOffset = newStart;
+                    producerState.removeBefore(newStart);
+                }
+                log.info("{}: deleted {} segment(s) by retention; log start offset is now {}", topicPartition, deletable.size(), logStartOffset);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Error deleting segments of " + topicPartition, e);
+            }
+            return deletable.size();
+        }
+    }
+
+    private void removeSegment(LogSegment segment, long delayMs) throws IOException {
+        segments.remove(segment.baseOffset());
+        segment.addSuffix(LogFiles.DELETED_SUFFIX);
+        scheduler.scheduleOnce("delete-segment", () -> {
+            try {
+                segment.delete();
+            } catch (IOException e) {
+                log.warn("{}: could not delete {}: {}", topicPartition, segment.logFile(), e.toString());
+            }
+        }, delayMs);
+    }
+
+    /**
+     * Moves the log start offset forward (DeleteRecords). Segments entirely below it are deleted
+     * by the next retention pass.
+     *
+     * @return the new log start offset
+     */
+    public long maybeIncrementLogStartOffset(long newStart) {
+        synchronized (lock) {
+            if (newStart > highWatermark()) {
+                throw new OffsetOutOfRangeException("Cannot move the log start offset of " + topicPartition + " to " + newStart
+                    + ", beyond the high watermark " + highWatermark());
+            }
+            if (newStart > logStartOffset) {
+                logStartOffset = newStart;
+                producerState.removeBefore(newStart);
+            }
+            return logStartOffset;
+        }
+    }
+
+    /** Removes all records at or after {@code offset} (follower truncation). */
+    public void truncateTo(long offset) {
+        synchronized (lock) {
+            if (offset >= logEndOffset()) {
+                return;
+            }
+            try {
+                if (offset < segments.firstKey()) {
+                    truncateFullyAndStartAt(offset);
+                    return;
+                }
+                for (LogSegment segment : new ArrayList<>(segments.tailMap(offset, false).values())) {
+                    removeSegment(segment, config.fileDeleteDelayMs());
+                }
+                LogSegment active = activeSegment();
+                active.truncateTo(offset);
+                logEndOffsetMetadata = new LogOffsetMetadata(offset, active.baseOffset(), active.size());
+                if (highWatermark() > offset) {
+                    highWatermarkMetadata = LogOffsetMetadata.offsetOnly(offset);
+                }
+                recoveryPoint = Math.min(recoveryPoint, offset);
+                producerState.deleteSnapshotsAbove(offset);
+                rebuildProducerState();
+            } catch (IOException e) {
+                throw new KafkaStorageException("Error truncating " + topicPartition, e);
+            }
+        }
+    }
+
+    /** Deletes all data and restarts the log at {@code newOffset}. */
+    public void truncateFullyAndStartAt(long newOffset) {
+        synchronized (lock) {
+            try {
+                for (LogSegment segment : new ArrayList<>(segments.values())) {
+                    removeSegment(segment, config.fileDeleteDelayMs());
+                }
+                LogSegment segment = LogSegment.open(dir, newOffset, segmentConfig(), time, true);
+                segments.put(newOffset, segment);
+                logEndOffsetMetadata = new LogOffsetMetadata(newOffset, newOffset, 0);
+                highWatermarkMetadata = LogOffsetMetadata.offsetOnly(newOffset);
+                logStartOffset = newOffset;
+                recoveryPoint = newOffset;
+                producerState.clear();
+                producerState.deleteSnapshotsAbove(-1);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Error truncating " + topicPartition, e);
+            }
+        }
+    }
+
+    private void flushQuietly(long upTo) {
+        try {
+            flush(upTo);
+        } catch (RuntimeException e) {
+            log.warn("{}: background flush failed: {}", topicPartition, e.toString());
+        }
+    }
+
+    /** Fsyncs the segments holding offsets below {@code upTo} and advances the recovery point. */
+    public void flush(long upTo) {
+        synchronized (lock) {
+            if (closed || upTo <= recoveryPoint) {
+                return;
+            }
+            try {
+                Long from = segments.floorKey(recoveryPoint);
+                for (LogSegment segment : segments.subMap(from == null ? segments.firstKey() : from, true, upTo, false).values()) {
+                    segment.flush();
+                }
+            } catch (IOException e) {
+                throw new KafkaStorageException("Error flushing " + topicPartition, e);
+            }
+            recoveryPoint = Math.min(upTo, logEndOffset());
+            unflushedMessages = 0;
+            lastFlushMs = time.milliseconds();
+        }
+    }
+
+    /** Flushes when {@code flush.ms} has passed since the last flush (called periodically). */
+    public void maybeFlushByTime() {
+        long flushMs = config.flushMs();
+        if (flushMs != Long.MAX_VALUE && time.milliseconds() - lastFlushMs >= flushMs && recoveryPoint < logEndOffset()) {
+            flush(logEndOffset());
+        }
+    }
+
+    public void removeExpiredProducers(long expirationMs) {
+        synchronized (lock) {
+            producerState.removeExpired(time.milliseconds(), expirationMs);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new KafkaStorageException("Log " + topicPartition + " is closed");
+        }
+    }
+
+    /** Flushes, writes a producer snapshot and closes the segments. */
+    @Override
+    public void close() throws IOException {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (LogSegment segment : segments.values()) {
+                segment.flush();
+            }
+            recoveryPoint = logEndOffset();
+            producerState.takeSnapshot(logEndOffset());
+            producerState.cleanSnapshots(logStartOffset, 2);
+            for (LogSegment segment : segments.values()) {
+                segment.close();
+            }
+        }
+    }
+
+    /** Closes without flushing and deletes the whole partition directory (topic deletion). */
+    public void closeAndDelete() throws IOException {
+        synchronized (lock) {
+            closed = true;
+            for (LogSegment segment : segments.values()) {
+                segment.delete();
+            }
+            segments.clear();
+            File[] rest = dir.listFiles();
+            if (rest != null) {
+                for (File f : rest) {
+                    Files.deleteIfExists(f.toPath());
+                }
+            }
+            Files.deleteIfExists(dir.toPath());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Log(" + topicPartition + ", start=" + logStartOffset + ", hw=" + highWatermark() + ", end=" + logEndOffset() + ")";
+    }
+}

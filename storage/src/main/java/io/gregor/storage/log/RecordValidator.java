@@ -1,0 +1,260 @@
+package io.gregor.storage.log;
+
+import io.gregor.storage.config.LogConfig;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
+
+/**
+ * Validates record batches from producers before they are appended, as Kafka's log validator
+ * does, without re-encoding them when nothing forces it.
+ *
+ * <p>Per batch: magic v2, size within {@code max.message.bytes}, CRC, base offset 0, record
+ * count consistent with the offset delta, no control batches from clients. Uncompressed
+ * batches are walked record by record in place (no allocation) to check framing, offset deltas,
+ * keys on compacted topics and timestamps. Compressed batches are decompressed only when a
+ * per-record check needs it (keys on compacted topics) or the topic's {@code compression.type}
+ * asks for a different codec, in which case the batch is rebuilt; otherwise their timestamps are
+ * checked at batch level (first and max timestamp), and the CRC vouches for the rest.
+ *
+ * <p>Stateless; thread-safe.
+ */
+public final class RecordValidator {
+    private RecordValidator() {
+    }
+
+    /** Validated records ready for offset assignment. */
+    public record Validated(MemoryRecords records, int batchCount, int recordCount) {
+    }
+
+    /**
+     * @throws RecordTooLargeException  a batch above {@code max.message.bytes}
+     * @throws CorruptRecordException   CRC mismatch or broken framing
+     * @throws InvalidRecordException   semantic violations (offsets, missing keys, control batches)
+     * @throws InvalidTimestampException timestamps outside the allowed window
+     */
+    public static Validated validateFromClient(MemoryRecords records, LogConfig config, long nowMs) {
+        ByteBuffer buf = records.buffer();
+        int start = buf.position();
+        int end = buf.limit();
+        int batches = 0;
+        int count = 0;
+        boolean recompress = false;
+        String targetCompression = config.compressionType();
+        for (int at = start; at < end; ) {
+            if (end - at < BatchHeader.SIZE) {
+                throw new CorruptRecordException("Truncated record batch at byte " + (at - start) + " of the produce records");
+            }
+            int size = BatchHeader.totalSize(buf, at);
+            if (size < BatchHeader.SIZE || size > end - at) {
+                throw new CorruptRecordException("Record batch size " + size + " at byte " + (at - start) + " is invalid");
+            }
+            if (BatchHeader.magic(buf, at) != RecordBatch.MAGIC_VALUE_V2) {
+                throw new InvalidRecordException("Record batch magic " + BatchHeader.magic(buf, at)
+                    + " is not supported; produce requests must use magic v2");
+            }
+            if (size > config.maxMessageBytes()) {
+                throw new RecordTooLargeException("Record batch of " + size + " bytes exceeds max.message.bytes "
+                    + config.maxMessageBytes());
+            }
+            if (BatchHeader.baseOffset(buf, at) != 0) {
+                throw new InvalidRecordException("The base offset of a produced record batch must be 0, not "
+                    + BatchHeader.baseOffset(buf, at));
+            }
+            if (BatchHeader.isControl(buf, at)) {
+                throw new InvalidRecordException("Clients may not send control batches");
+            }
+            int recordCount = BatchHeader.recordCount(buf, at);
+            if (recordCount <= 0 || BatchHeader.lastOffsetDelta(buf, at) != recordCount - 1) {
+                throw new InvalidRecordException("Record batch count " + recordCount + " does not match its last offset delta "
+                    + BatchHeader.lastOffsetDelta(buf, at));
+            }
+            MutableRecordBatch batch = MemoryRecords.readableRecords(slice(buf, at, size)).batches().iterator().next();
+            batch.ensureValid();
+            CompressionType compression = CompressionType.forId(BatchHeader.attributes(buf, at) & BatchHeader.COMPRESSION_MASK);
+            boolean createTime = (BatchHeader.attributes(buf, at) & BatchHeader.TIMESTAMP_TYPE_MASK) == 0;
+            boolean checkTimestamps = createTime && config.timestampType() == TimestampType.CREATE_TIME;
+            if (compression == CompressionType.NONE) {
+                walkUncompressed(buf, at, size, recordCount, config.compact(), checkTimestamps ? config : null, nowMs);
+            } else {
+                if (checkTimestamps) {
+                    checkTimestamp(BatchHeader.baseTimestamp(buf, at), config, nowMs);
+                    checkTimestamp(BatchHeader.maxTimestamp(buf, at), config, nowMs);
+                }
+                if (config.compact()) {
+                    checkKeysPresent(batch);
+                }
+            }
+            if (!"producer".equals(targetCompression) && !compressionName(compression).equals(targetCompression)) {
+                recompress = true;
+            }
+            batches++;
+            count += recordCount;
+            at += size;
+        }
+        if (batches == 0) {
+            throw new InvalidRecordException("Produce request for a partition carried no record batches");
+        }
+        MemoryRecords result = recompress ? recompress(records, config) : records;
+        return new Validated(result, batches, count);
+    }
+
+    private static String compressionName(CompressionType type) {
+        return type == CompressionType.NONE ? "uncompressed" : type.name;
+    }
+
+    private static ByteBuffer slice(ByteBuffer buf, int at, int size) {
+        ByteBuffer dup = buf.duplicate();
+        dup.position(at).limit(at + size);
+        return dup.slice();
+    }
+
+    private static void checkTimestamp(long timestamp, LogConfig config, long nowMs) {
+        if (timestamp == RecordBatch.NO_TIMESTAMP) {
+            return;
+        }
+        if (timestamp < nowMs && nowMs - timestamp > config.timestampBeforeMaxMs()) {
+            throw new InvalidTimestampException("Timestamp " + timestamp + " is more than message.timestamp.before.max.ms ("
+                + config.timestampBeforeMaxMs() + ") before the broker's time " + nowMs);
+        }
+        if (timestamp > nowMs && timestamp - nowMs > config.timestampAfterMaxMs()) {
+            throw new InvalidTimestampException("Timestamp " + timestamp + " is more than message.timestamp.after.max.ms ("
+                + config.timestampAfterMaxMs() + ") after the broker's time " + nowMs);
+        }
+    }
+
+    private static void checkKeysPresent(MutableRecordBatch batch) {
+        try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+            while (it.hasNext()) {
+                if (!it.next().hasKey()) {
+                    throw new InvalidRecordException("Compacted topic cannot accept message without key");
+                }
+            }
+        }
+    }
+
+    /**
+     * Walks the records of an uncompressed batch in place: each record's length must frame it
+     * exactly, offset deltas must count 0, 1, 2, ..., and the records must fill the batch.
+     */
+    private static void walkUncompressed(ByteBuffer buf, int at, int size, int recordCount, boolean requireKey,
+                                         LogConfig timestampConfig, long nowMs) {
+        int end = at + size;
+        long baseTimestamp = BatchHeader.baseTimestamp(buf, at);
+        int[] cursor = {at + BatchHeader.SIZE};
+        for (int i = 0; i < recordCount; i++) {
+            int length = readVarint(buf, cursor, end);
+            int recordStart = cursor[0];
+            int recordEnd = recordStart + length;
+            if (length <= 0 || recordEnd > end) {
+                throw new CorruptRecordException("Record " + i + " of a batch has invalid length " + length);
+            }
+            cursor[0]++; // attributes
+            long timestampDelta = readVarlong(buf, cursor, recordEnd);
+            int offsetDelta = readVarint(buf, cursor, recordEnd);
+            if (offsetDelta != i) {
+                throw new InvalidRecordException("Record " + i + " of a batch has offset delta " + offsetDelta);
+            }
+            int keyLength = readVarint(buf, cursor, recordEnd);
+            if (keyLength < 0) {
+                if (requireKey) {
+                    throw new InvalidRecordException("Compacted topic cannot accept message without key");
+                }
+            } else {
+                cursor[0] += keyLength;
+            }
+            if (timestampConfig != null) {
+                checkTimestamp(baseTimestamp + timestampDelta, timestampConfig, nowMs);
+            }
+            if (cursor[0] > recordEnd) {
+                throw new CorruptRecordException("Record " + i + " of a batch overruns its length");
+            }
+            cursor[0] = recordEnd;
+        }
+        if (cursor[0] != end) {
+            throw new CorruptRecordException("Record batch has " + (end - cursor[0]) + " bytes after its last record");
+        }
+    }
+
+    static int readVarint(ByteBuffer buf, int[] cursor, int limit) {
+        int value = 0;
+        int shift = 0;
+        int i = cursor[0];
+        while (true) {
+            if (i >= limit || shift > 28) {
+                throw new CorruptRecordException("Malformed varint in a record");
+            }
+            byte b = buf.get(i++);
+            value |= (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+            shift += 7;
+        }
+        cursor[0] = i;
+        return (value >>> 1) ^ -(value & 1);
+    }
+
+    static long readVarlong(ByteBuffer buf, int[] cursor, int limit) {
+        long value = 0;
+        int shift = 0;
+        int i = cursor[0];
+        while (true) {
+            if (i >= limit || shift > 63) {
+                throw new CorruptRecordException("Malformed varlong in a record");
+            }
+            byte b = buf.get(i++);
+            value |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+            shift += 7;
+        }
+        cursor[0] = i;
+        return (value >>> 1) ^ -(value & 1);
+    }
+
+    /** Rebuilds batches with the topic's {@code compression.type}, keeping producer fields and timestamps. */
+    private static MemoryRecords recompress(MemoryRecords records, LogConfig config) {
+        String type = config.compressionType();
+        Compression compression = "uncompressed".equals(type) ? Compression.NONE
+            : Compression.of(CompressionType.forName(type)).build();
+        List<ByteBuffer> rebuilt = new ArrayList<>();
+        int total = 0;
+        for (MutableRecordBatch batch : records.batches()) {
+            ByteBuffer out = ByteBuffer.allocate(Math.max(1024, batch.sizeInBytes() * 2));
+            MemoryRecordsBuilder builder = new MemoryRecordsBuilder(out, RecordBatch.MAGIC_VALUE_V2, compression,
+                batch.timestampType(), 0L, RecordBatch.NO_TIMESTAMP, batch.producerId(), batch.producerEpoch(),
+                batch.baseSequence(), batch.isTransactional(), false, batch.partitionLeaderEpoch(), Integer.MAX_VALUE);
+            try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+                while (it.hasNext()) {
+                    Record r = it.next();
+                    builder.appendWithOffset(r.offset(), r.timestamp(), r.key(), r.value(), r.headers());
+                }
+            }
+            ByteBuffer built = builder.build().buffer();
+            rebuilt.add(built);
+            total += built.remaining();
+        }
+        ByteBuffer all = ByteBuffer.allocate(total);
+        for (ByteBuffer b : rebuilt) {
+            all.put(b);
+        }
+        all.flip();
+        return MemoryRecords.readableRecords(all);
+    }
+}
