@@ -1,0 +1,93 @@
+package io.gregor.cli;
+
+import io.gregor.server.Broker;
+import io.gregor.server.BrokerConfig;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gregor start [server.properties] [--override key=value]...}: runs a broker in the foreground. */
+@Command(name = "start", mixinStandardHelpOptions = true,
+    description = {"Start a Gregor broker in the foreground; stop it with Ctrl-C or SIGTERM.",
+        "Without zookeeper.connect it runs an embedded ZooKeeper, so one command gives a working single-node cluster."})
+public final class StartCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(StartCommand.class);
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "server.properties",
+        description = "Broker config file in Kafka's server.properties format (optional; defaults apply without it).")
+    File configFile;
+
+    @Option(names = "--override", paramLabel = "key=value", description = "Set a config, overriding the file. Repeatable.")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        BrokerConfig config;
+        try {
+            config = BrokerConfig.from(load(configFile, overrides));
+        } catch (ConfigException | IllegalArgumentException | IOException e) {
+            System.err.println("Error: invalid configuration: " + e.getMessage());
+            return 1;
+        }
+        for (String key : config.unknownKeys()) {
+            log.warn("Unknown config '{}' is ignored", key);
+        }
+        for (String key : config.ignoredKeysPresent()) {
+            log.info("Config '{}' is accepted for compatibility with Kafka but has no effect in Gregor", key);
+        }
+        Broker broker;
+        try {
+            broker = Broker.start(config);
+        } catch (IllegalStateException e) {
+            System.err.println("Error: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Shutting down broker {}", config.brokerId());
+            broker.close();
+            stopped.countDown();
+        }, "gregor-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** Reads a properties file (if any) and applies {@code key=value} overrides. */
+    static Map<String, String> load(File file, List<String> overrides) throws IOException {
+        Map<String, String> props = new LinkedHashMap<>();
+        if (file != null) {
+            if (!file.isFile()) {
+                throw new IOException("config file " + file + " does not exist");
+            }
+            Properties p = new Properties();
+            try (InputStream in = new FileInputStream(file)) {
+                p.load(in);
+            }
+            for (String key : p.stringPropertyNames()) {
+                props.put(key, p.getProperty(key).trim());
+            }
+        }
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--override expects key=value, got '" + o + "'");
+            }
+            props.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
+        }
+        return props;
+    }
+}

@@ -1,0 +1,62 @@
+package io.gregor.metadata;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import org.apache.zookeeper.server.ServerCnxnFactory;
+import org.apache.zookeeper.server.ZooKeeperServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apache ZooKeeper server running inside the broker's JVM, used when
+ * {@code zookeeper.connect} is not set. It is the same server as a standalone one (same jar,
+ * same on-disk snapshots and transaction logs), so the broker has exactly one code path for
+ * metadata whether ZooKeeper is embedded or external.
+ */
+public final class EmbeddedZooKeeper implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
+    private static final int TICK_TIME_MS = 500;
+
+    private final ZooKeeperServer server;
+    private final ServerCnxnFactory factory;
+
+    private EmbeddedZooKeeper(ZooKeeperServer server, ServerCnxnFactory factory) {
+        this.server = server;
+        this.factory = factory;
+    }
+
+    /**
+     * Starts a server storing its data in {@code dataDir}, listening on {@code host:port}
+     * ({@code port} 0 picks a free port).
+     */
+    public static EmbeddedZooKeeper start(File dataDir, String host, int port) throws IOException, InterruptedException {
+        System.setProperty("zookeeper.admin.enableServer", "false");
+        System.setProperty("zookeeper.jmx.log4j.disable", "true");
+        File snapshots = new File(dataDir, "version-2-snapshots");
+        File txnLogs = new File(dataDir, "version-2-log");
+        ZooKeeperServer server = new ZooKeeperServer(snapshots, txnLogs, TICK_TIME_MS);
+        // Sessions of 2..60 s; brokers ask for zookeeper.session.timeout.ms within this range.
+        server.setMinSessionTimeout(2 * TICK_TIME_MS * 2);
+        server.setMaxSessionTimeout(60_000);
+        ServerCnxnFactory factory = ServerCnxnFactory.createFactory(new InetSocketAddress(host, port), 1000);
+        factory.startup(server);
+        log.info("Embedded ZooKeeper {} serving on {}:{} (data in {})", org.apache.zookeeper.Version.getFullVersion().split(",")[0],
+            host, factory.getLocalPort(), dataDir);
+        return new EmbeddedZooKeeper(server, factory);
+    }
+
+    public int port() {
+        return factory.getLocalPort();
+    }
+
+    public String connectString() {
+        return "127.0.0.1:" + port();
+    }
+
+    @Override
+    public void close() {
+        factory.shutdown();
+        server.shutdown(true);
+    }
+}

@@ -1,0 +1,346 @@
+package io.gregor.metadata;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This broker's view of the cluster metadata: a {@link CuratorCache} mirrors ZooKeeper, and a
+ * single metadata thread folds its events into immutable {@link MetadataImage}s.
+ *
+ * <p>Events are drained in batches and one image is published per batch, so creating a topic
+ * with thousands of partitions publishes a handful of images rather than thousands. Unchanged
+ * topics are shared between consecutive images.
+ *
+ * <p>{@link #image()} is lock-free; listeners and waiters run on the metadata thread.
+ */
+public final class MetadataCache implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MetadataCache.class);
+
+    private final CuratorCache cache;
+    private final ExecutorService thread;
+    private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private final CompletableFuture<MetadataImage> initialized = new CompletableFuture<>();
+    private volatile MetadataImage image = MetadataImage.EMPTY;
+    private boolean initialLoadDone;
+
+    // Mutable state, confined to the metadata thread.
+    private final Map<Integer, BrokerRegistration> brokers = new HashMap<>();
+    private final Map<String, TopicState> topics = new HashMap<>();
+    private final Map<String, Map<String, String>> topicConfigs = new HashMap<>();
+    private final Set<String> deletions = new HashSet<>();
+    private final Map<String, String> brokerConfigs = new HashMap<>();
+    private final Set<String> dirtyTopics = new HashSet<>();
+    private String clusterId;
+    private int controllerId = -1;
+    private final int brokerId;
+
+    private record Event(CuratorCacheListener.Type type, ChildData data, boolean initializedMarker) {
+    }
+
+    private record Waiter(Predicate<MetadataImage> condition, CompletableFuture<MetadataImage> future) {
+    }
+
+    private static final class TopicState {
+        Uuid id;
+        final Map<Integer, List<Integer>> replicas = new HashMap<>();
+        final Map<Integer, PartitionState> states = new HashMap<>();
+        final Map<Integer, Integer> stateVersions = new HashMap<>();
+    }
+
+    /** @param brokerId this broker, whose dynamic configs (and the cluster default) the image carries */
+    public MetadataCache(CuratorFramework zk, int brokerId) {
+        this.brokerId = brokerId;
+        this.cache = CuratorCache.build(zk, "/");
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "gregor-metadata");
+            t.setDaemon(true);
+            return t;
+        });
+        cache.listenable().addListener(new CuratorCacheListener() {
+            @Override
+            public void event(Type type, ChildData oldData, ChildData data) {
+                enqueue(new Event(type, type == Type.NODE_DELETED ? oldData : data, false));
+            }
+
+            @Override
+            public void initialized() {
+                enqueue(new Event(null, null, true));
+            }
+        });
+    }
+
+    /** Starts mirroring; the returned future completes with the first complete image. */
+    public CompletableFuture<MetadataImage> start() {
+        cache.start();
+        return initialized;
+    }
+
+    public MetadataImage image() {
+        return image;
+    }
+
+    public void addListener(MetadataListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Adds a listener and, on the metadata thread and before any later update, tells it about the
+     * current image (as a change from the empty image). Completes when that first call is done.
+     */
+    public CompletableFuture<Void> addListenerAndReplay(MetadataListener listener) {
+        return CompletableFuture.runAsync(() -> {
+            listeners.add(listener);
+            listener.onMetadataUpdate(MetadataImage.EMPTY, image);
+        }, thread);
+    }
+
+    /** Completes with the first image (the current one or a later one) satisfying {@code condition}. */
+    public CompletableFuture<MetadataImage> await(Predicate<MetadataImage> condition) {
+        CompletableFuture<MetadataImage> future = new CompletableFuture<>();
+        thread.execute(() -> {
+            if (initialLoadDone && condition.test(image)) {
+                future.complete(image);
+            } else {
+                waiters.add(new Waiter(condition, future));
+            }
+        });
+        return future;
+    }
+
+    private void enqueue(Event event) {
+        events.add(event);
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                thread.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                drainScheduled.set(false);
+            }
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        boolean changed = false;
+        Event event;
+        while ((event = events.poll()) != null) {
+            try {
+                if (event.initializedMarker()) {
+                    initialLoadDone = true;
+                    changed = true;
+                } else {
+                    changed |= apply(event.type(), event.data());
+                }
+            } catch (RuntimeException e) {
+                log.warn("Ignoring unreadable metadata at {}: {}", event.data() == null ? null : event.data().getPath(), e.toString());
+            }
+        }
+        if (changed && initialLoadDone) {
+            publish();
+        }
+    }
+
+    private boolean apply(CuratorCacheListener.Type type, ChildData data) {
+        String path = data.getPath();
+        boolean deleted = type == CuratorCacheListener.Type.NODE_DELETED;
+        byte[] bytes = data.getData();
+        if (path.startsWith(ZkPaths.BROKER_IDS + "/")) {
+            int id = Integer.parseInt(path.substring(ZkPaths.BROKER_IDS.length() + 1));
+            if (deleted) {
+                brokers.remove(id);
+            } else {
+                brokers.put(id, BrokerRegistration.fromJson(id, bytes));
+            }
+            return true;
+        }
+        if (path.startsWith(ZkPaths.TOPICS + "/")) {
+            return applyTopic(ZkPaths.parseTopicPath(path), deleted, bytes, data.getStat() == null ? 0 : data.getStat().getVersion());
+        }
+        if (path.startsWith(ZkPaths.TOPIC_CONFIGS + "/")) {
+            String topic = path.substring(ZkPaths.TOPIC_CONFIGS.length() + 1);
+            if (deleted) {
+                topicConfigs.remove(topic);
+            } else {
+                topicConfigs.put(topic, configsOf(bytes));
+            }
+            dirtyTopics.add(topic);
+            return true;
+        }
+        if (path.startsWith(ZkPaths.BROKER_CONFIGS + "/")) {
+            String entity = path.substring(ZkPaths.BROKER_CONFIGS.length() + 1);
+            if (entity.equals("<default>") || entity.equals(Integer.toString(brokerId))) {
+                rebuildBrokerConfigs(entity, deleted ? Map.of() : configsOf(bytes));
+                return true;
+            }
+            return false;
+        }
+        if (path.startsWith(ZkPaths.DELETE_TOPICS + "/")) {
+            String topic = path.substring(ZkPaths.DELETE_TOPICS.length() + 1);
+            if (deleted) {
+                deletions.remove(topic);
+            } else {
+                deletions.add(topic);
+            }
+            dirtyTopics.add(topic);
+            return true;
+        }
+        if (path.equals(ZkPaths.CONTROLLER)) {
+            controllerId = deleted ? -1 : Json.intValue(Json.read(bytes).get("brokerid"), -1);
+            return true;
+        }
+        if (path.equals(ZkPaths.CLUSTER_ID) && !deleted) {
+            clusterId = String.valueOf(Json.read(bytes).get("id"));
+            return true;
+        }
+        return false;
+    }
+
+    private final Map<String, Map<String, String>> brokerConfigLayers = new HashMap<>();
+
+    private void rebuildBrokerConfigs(String entity, Map<String, String> configs) {
+        brokerConfigLayers.put(entity, configs);
+        brokerConfigs.clear();
+        brokerConfigs.putAll(brokerConfigLayers.getOrDefault("<default>", Map.of()));
+        brokerConfigs.putAll(brokerConfigLayers.getOrDefault(Integer.toString(brokerId), Map.of()));
+    }
+
+    private boolean applyTopic(ZkPaths.TopicPath tp, boolean deleted, byte[] bytes, int version) {
+        if (tp == null) {
+            return false;
+        }
+        dirtyTopics.add(tp.topic());
+        if (tp.partition() < 0) {
+            if (deleted) {
+                topics.remove(tp.topic());
+                return true;
+            }
+            TopicState state = topics.computeIfAbsent(tp.topic(), t -> new TopicState());
+            Map<String, Object> m = Json.read(bytes);
+            Object id = m.get("topic_id");
+            state.id = id == null ? null : Uuid.fromString(id.toString());
+            state.replicas.clear();
+            if (m.get("partitions") instanceof Map<?, ?> partitions) {
+                for (Map.Entry<?, ?> e : partitions.entrySet()) {
+                    state.replicas.put(Integer.parseInt(e.getKey().toString()), Json.intList(e.getValue()));
+                }
+            }
+            return true;
+        }
+        if (!tp.state()) {
+            return false;
+        }
+        TopicState state = topics.get(tp.topic());
+        if (state == null) {
+            return false;
+        }
+        if (deleted) {
+            state.states.remove(tp.partition());
+            state.stateVersions.remove(tp.partition());
+        } else {
+            state.states.put(tp.partition(), PartitionState.fromJson(bytes));
+            state.stateVersions.put(tp.partition(), version);
+        }
+        return true;
+    }
+
+    private static Map<String, String> configsOf(byte[] bytes) {
+        Map<String, String> out = new HashMap<>();
+        if (Json.read(bytes).get("config") instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                out.put(e.getKey().toString(), e.getValue() == null ? null : e.getValue().toString());
+            }
+        }
+        return out;
+    }
+
+    private void publish() {
+        MetadataImage previous = image;
+        Map<String, TopicImage> newTopics = new HashMap<>(previous.topics());
+        Map<Uuid, String> names = new HashMap<>(previous.topicNames());
+        for (String name : dirtyTopics) {
+            TopicImage old = newTopics.remove(name);
+            if (old != null && old.id() != null) {
+                names.remove(old.id());
+            }
+            TopicState state = topics.get(name);
+            if (state == null || state.id == null) {
+                continue;
+            }
+            SortedMap<Integer, PartitionImage> partitions = new TreeMap<>();
+            for (Map.Entry<Integer, List<Integer>> e : state.replicas.entrySet()) {
+                int p = e.getKey();
+                partitions.put(p, new PartitionImage(p, e.getValue(), state.states.get(p), state.stateVersions.getOrDefault(p, -1)));
+            }
+            TopicImage topic = new TopicImage(name, state.id, Collections.unmodifiableSortedMap(partitions),
+                Map.copyOf(topicConfigs.getOrDefault(name, Map.of())), deletions.contains(name));
+            newTopics.put(name, topic);
+            names.put(state.id, name);
+        }
+        dirtyTopics.clear();
+        MetadataImage next = new MetadataImage(previous.version() + 1, clusterId, controllerId, Map.copyOf(brokers),
+            Collections.unmodifiableMap(newTopics), Collections.unmodifiableMap(names), Map.copyOf(brokerConfigs));
+        image = next;
+        if (!initialized.isDone()) {
+            initialized.complete(next);
+        }
+        for (MetadataListener listener : listeners) {
+            try {
+                listener.onMetadataUpdate(previous, next);
+            } catch (RuntimeException e) {
+                log.error("Metadata listener failed", e);
+            }
+        }
+        Iterator<Waiter> it = waiters.iterator();
+        while (it.hasNext()) {
+            Waiter w = it.next();
+            if (w.future().isDone()) {
+                it.remove();
+            } else if (w.condition().test(next)) {
+                w.future().complete(next);
+                it.remove();
+            }
+        }
+    }
+
+    /** Raw bytes of a cached node, for diagnostics and tests. */
+    public String rawData(String path) {
+        return cache.get(path).map(d -> new String(d.getData(), StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.gregor.metadata;
+
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * An immutable snapshot of the cluster metadata as this broker last saw it in ZooKeeper.
+ * Handlers read the current image without locks; every change publishes a new one.
+ *
+ * @param version increases with every published image
+ */
+public record MetadataImage(long version, String clusterId, int controllerId, Map<Integer, BrokerRegistration> brokers,
+                            Map<String, TopicImage> topics, Map<Uuid, String> topicNames, Map<String, String> brokerConfigs) {
+
+    public static final MetadataImage EMPTY = new MetadataImage(0, null, -1, Map.of(), Map.of(), Map.of(), Map.of());
+
+    public TopicImage topic(String name) {
+        return topics.get(name);
+    }
+
+    public TopicImage topic(Uuid id) {
+        String name = topicNames.get(id);
+        return name == null ? null : topics.get(name);
+    }
+
+    public PartitionImage partition(TopicPartition tp) {
+        TopicImage topic = topics.get(tp.topic());
+        return topic == null ? null : topic.partition(tp.partition());
+    }
+
+    public boolean isAlive(int brokerId) {
+        return brokers.containsKey(brokerId);
+    }
+}

@@ -1,0 +1,362 @@
+package io.gregor.metadata;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All writes of cluster metadata to ZooKeeper (see {@link ZkPaths} for the layout). Reads for
+ * serving requests come from the {@link MetadataCache}; this class reads only what a write
+ * needs (versions for conditional updates).
+ *
+ * <p>Multi-node changes (a topic with its partitions and states) are single ZooKeeper
+ * transactions, so other brokers never see half a topic. Thread-safe; calls block on
+ * ZooKeeper, so they must not run on network threads.
+ */
+public final class ZkMetadataStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ZkMetadataStore.class);
+
+    private final CuratorFramework zk;
+
+    private ZkMetadataStore(CuratorFramework zk) {
+        this.zk = zk;
+    }
+
+    /**
+     * Connects and waits for the session.
+     *
+     * @throws IllegalStateException when ZooKeeper is not reachable within the connection timeout
+     */
+    public static ZkMetadataStore connect(String connectString, int sessionTimeoutMs, int connectionTimeoutMs) throws InterruptedException {
+        CuratorFramework zk = CuratorFrameworkFactory.builder()
+            .connectString(connectString)
+            .sessionTimeoutMs(sessionTimeoutMs)
+            .connectionTimeoutMs(connectionTimeoutMs)
+            .retryPolicy(new ExponentialBackoffRetry(100, 10, 2000))
+            .build();
+        zk.start();
+        if (!zk.blockUntilConnected(connectionTimeoutMs, TimeUnit.MILLISECONDS)) {
+            zk.close();
+            throw new IllegalStateException("Could not connect to ZooKeeper at " + connectString + " within "
+                + connectionTimeoutMs + " ms (zookeeper.connection.timeout.ms)");
+        }
+        return new ZkMetadataStore(zk);
+    }
+
+    public CuratorFramework curator() {
+        return zk;
+    }
+
+    /** Creates the persistent top-level nodes if missing. */
+    public void ensurePaths() throws Exception {
+        for (String path : List.of(ZkPaths.BROKER_IDS, ZkPaths.TOPICS, ZkPaths.TOPIC_CONFIGS, ZkPaths.BROKER_CONFIGS,
+            ZkPaths.DELETE_TOPICS, "/cluster")) {
+            try {
+                zk.create().creatingParentsIfNeeded().forPath(path, new byte[0]);
+            } catch (KeeperException.NodeExistsException ignored) {
+                // Already there.
+            }
+        }
+    }
+
+    /** The cluster id, created from {@code proposed} by the first broker ever to start. */
+    public String getOrCreateClusterId(String proposed) throws Exception {
+        try {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("version", "1");
+            m.put("id", proposed);
+            zk.create().creatingParentsIfNeeded().forPath(ZkPaths.CLUSTER_ID, Json.write(m));
+            return proposed;
+        } catch (KeeperException.NodeExistsException e) {
+            return String.valueOf(Json.read(zk.getData().forPath(ZkPaths.CLUSTER_ID)).get("id"));
+        }
+    }
+
+    /**
+     * Registers the broker (ephemeral node). A leftover registration of the same id from an
+     * earlier session with the same endpoints is our own previous incarnation (e.g. after a
+     * crash, until its session expires) and is replaced; a registration with other endpoints is
+     * another live broker using our id, which is a configuration error.
+     */
+    public void registerBroker(BrokerRegistration registration) throws Exception {
+        String path = ZkPaths.broker(registration.id());
+        byte[] data = registration.toJson();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, data);
+                return;
+            } catch (KeeperException.NodeExistsException e) {
+                Stat stat = new Stat();
+                byte[] existing;
+                try {
+                    existing = zk.getData().storingStatIn(stat).forPath(path);
+                } catch (KeeperException.NoNodeException gone) {
+                    continue;
+                }
+                if (stat.getEphemeralOwner() == zk.getZookeeperClient().getZooKeeper().getSessionId()) {
+                    return;
+                }
+                BrokerRegistration old = BrokerRegistration.fromJson(registration.id(), existing);
+                if (old.endpoints().equals(registration.endpoints()) || attempt > 0) {
+                    log.info("Replacing a stale registration of broker {} left by an earlier session", registration.id());
+                    try {
+                        zk.delete().withVersion(stat.getVersion()).forPath(path);
+                    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException ignored) {
+                        // Someone else changed it; retry.
+                    }
+                    continue;
+                }
+                throw new IllegalStateException("Broker id " + registration.id() + " is already registered by a live broker at "
+                    + old.endpoints() + "; every broker needs a unique broker.id");
+            }
+        }
+    }
+
+    public void deregisterBroker(int brokerId) {
+        try {
+            zk.delete().forPath(ZkPaths.broker(brokerId));
+        } catch (Exception ignored) {
+            // Gone with the session anyway.
+        }
+    }
+
+    /**
+     * Creates a topic: its assignment, its config overrides and the initial state of each
+     * partition, in one transaction.
+     *
+     * @throws TopicExistsException if a topic with this name exists
+     */
+    public void createTopic(String name, Uuid topicId, Map<Integer, List<Integer>> assignment, Map<String, String> configs,
+                            Map<Integer, PartitionState> states) throws Exception {
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(zk.transactionOp().create().forPath(ZkPaths.topic(name), assignmentJson(topicId, assignment)));
+        ops.add(zk.transactionOp().create().forPath(ZkPaths.partitions(name), new byte[0]));
+        for (Map.Entry<Integer, List<Integer>> e : assignment.entrySet()) {
+            ops.add(zk.transactionOp().create().forPath(ZkPaths.partition(name, e.getKey()), new byte[0]));
+            PartitionState state = states.get(e.getKey());
+            if (state != null) {
+                ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(name, e.getKey()), state.toJson()));
+            }
+        }
+        if (zk.checkExists().forPath(ZkPaths.topicConfig(name)) != null) {
+            ops.add(zk.transactionOp().setData().forPath(ZkPaths.topicConfig(name), configJson(configs)));
+        } else {
+            ops.add(zk.transactionOp().create().forPath(ZkPaths.topicConfig(name), configJson(configs)));
+        }
+        try {
+            zk.transaction().forOperations(ops);
+        } catch (KeeperException.NodeExistsException e) {
+            throw new TopicExistsException("Topic '" + name + "' already exists.");
+        }
+    }
+
+    /** Adds partitions to a topic; fails if the topic changed since {@code expectedVersion} was read. */
+    public void addPartitions(String name, Uuid topicId, Map<Integer, List<Integer>> fullAssignment, int expectedVersion,
+                              Map<Integer, PartitionState> newStates) throws Exception {
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(zk.transactionOp().setData().withVersion(expectedVersion).forPath(ZkPaths.topic(name), assignmentJson(topicId, fullAssignment)));
+        for (Map.Entry<Integer, PartitionState> e : newStates.entrySet()) {
+            ops.add(zk.transactionOp().create().forPath(ZkPaths.partition(name, e.getKey()), new byte[0]));
+            ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(name, e.getKey()), e.getValue().toJson()));
+        }
+        zk.transaction().forOperations(ops);
+    }
+
+    /** The ZooKeeper version of a topic's assignment node, for {@link #addPartitions}. */
+    public int topicVersion(String name) throws Exception {
+        Stat stat = zk.checkExists().forPath(ZkPaths.topic(name));
+        return stat == null ? -1 : stat.getVersion();
+    }
+
+    /** Creates the state node of a partition that has none yet; false if someone else did. */
+    public boolean createPartitionState(String topic, int partition, PartitionState state) throws Exception {
+        try {
+            zk.create().creatingParentsIfNeeded().forPath(ZkPaths.partitionState(topic, partition), state.toJson());
+            return true;
+        } catch (KeeperException.NodeExistsException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Conditionally replaces a partition state.
+     *
+     * @param controllerEpochVersion when >= 0, the write also requires {@code /controller_epoch}
+     *                               to still have this version (fencing a deposed controller)
+     * @return false when either version check failed
+     */
+    public boolean updatePartitionState(String topic, int partition, PartitionState state, int expectedVersion,
+                                        int controllerEpochVersion) throws Exception {
+        try {
+            if (controllerEpochVersion >= 0) {
+                zk.transaction().forOperations(
+                    zk.transactionOp().check().withVersion(controllerEpochVersion).forPath(ZkPaths.CONTROLLER_EPOCH),
+                    zk.transactionOp().setData().withVersion(expectedVersion).forPath(ZkPaths.partitionState(topic, partition), state.toJson()));
+            } else {
+                zk.setData().withVersion(expectedVersion).forPath(ZkPaths.partitionState(topic, partition), state.toJson());
+            }
+            return true;
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+            return false;
+        }
+    }
+
+    public void markTopicForDeletion(String topic) throws Exception {
+        try {
+            zk.create().creatingParentsIfNeeded().forPath(ZkPaths.deleteTopic(topic), new byte[0]);
+        } catch (KeeperException.NodeExistsException ignored) {
+            // Already requested.
+        }
+    }
+
+    /** Removes every node of a topic, then its deletion request. */
+    public void deleteTopic(String topic) throws Exception {
+        try {
+            zk.delete().guaranteed().deletingChildrenIfNeeded().forPath(ZkPaths.topic(topic));
+        } catch (KeeperException.NoNodeException ignored) {
+            // Already gone.
+        }
+        try {
+            zk.delete().forPath(ZkPaths.topicConfig(topic));
+        } catch (KeeperException.NoNodeException ignored) {
+            // No configs.
+        }
+        try {
+            zk.delete().forPath(ZkPaths.deleteTopic(topic));
+        } catch (KeeperException.NoNodeException ignored) {
+            // No request.
+        }
+    }
+
+    /** Replaces a topic's config overrides. */
+    public void setTopicConfig(String topic, Map<String, String> configs) throws Exception {
+        try {
+            zk.setData().forPath(ZkPaths.topicConfig(topic), configJson(configs));
+        } catch (KeeperException.NoNodeException e) {
+            zk.create().creatingParentsIfNeeded().forPath(ZkPaths.topicConfig(topic), configJson(configs));
+        }
+    }
+
+    /** Replaces dynamic broker configs ({@code entity} is a broker id or {@code <default>}). */
+    public void setBrokerConfig(String entity, Map<String, String> configs) throws Exception {
+        String path = ZkPaths.BROKER_CONFIGS + "/" + entity;
+        try {
+            zk.setData().forPath(path, configJson(configs));
+        } catch (KeeperException.NoNodeException e) {
+            zk.create().creatingParentsIfNeeded().forPath(path, configJson(configs));
+        }
+    }
+
+    /**
+     * Increments the controller epoch.
+     *
+     * @return {epoch, zkVersion of /controller_epoch after the write}
+     */
+    public int[] incrementControllerEpoch() throws Exception {
+        while (true) {
+            Stat stat = new Stat();
+            try {
+                byte[] data = zk.getData().storingStatIn(stat).forPath(ZkPaths.CONTROLLER_EPOCH);
+                int next = Integer.parseInt(new String(data, StandardCharsets.UTF_8).trim()) + 1;
+                Stat written = zk.setData().withVersion(stat.getVersion())
+                    .forPath(ZkPaths.CONTROLLER_EPOCH, Integer.toString(next).getBytes(StandardCharsets.UTF_8));
+                return new int[] {next, written.getVersion()};
+            } catch (KeeperException.NoNodeException e) {
+                try {
+                    zk.create().forPath(ZkPaths.CONTROLLER_EPOCH, "1".getBytes(StandardCharsets.UTF_8));
+                    return new int[] {1, 0};
+                } catch (KeeperException.NodeExistsException raced) {
+                    // Retry.
+                }
+            } catch (KeeperException.BadVersionException raced) {
+                // Another controller; retry and let the election sort it out.
+            }
+        }
+    }
+
+    /** Writes the ephemeral {@code /controller} node, replacing a stale one. */
+    public void registerController(int brokerId) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", 1);
+        m.put("brokerid", brokerId);
+        m.put("timestamp", Long.toString(System.currentTimeMillis()));
+        byte[] data = Json.write(m);
+        try {
+            zk.delete().forPath(ZkPaths.CONTROLLER);
+        } catch (KeeperException.NoNodeException ignored) {
+            // None yet.
+        }
+        zk.create().withMode(CreateMode.EPHEMERAL).forPath(ZkPaths.CONTROLLER, data);
+    }
+
+    /** Reserves {@code size} producer ids for a broker; returns the first. */
+    public long allocateProducerIdBlock(int brokerId, int size) throws Exception {
+        while (true) {
+            Stat stat = new Stat();
+            long start;
+            try {
+                Map<String, Object> m = Json.read(zk.getData().storingStatIn(stat).forPath(ZkPaths.PRODUCER_ID_BLOCK));
+                start = Json.longValue(m.get("block_end"), -1) + 1;
+            } catch (KeeperException.NoNodeException e) {
+                stat = null;
+                start = 0;
+            }
+            Map<String, Object> block = new LinkedHashMap<>();
+            block.put("version", 1);
+            block.put("broker", brokerId);
+            block.put("block_start", Long.toString(start));
+            block.put("block_end", Long.toString(start + size - 1));
+            try {
+                if (stat == null) {
+                    zk.create().forPath(ZkPaths.PRODUCER_ID_BLOCK, Json.write(block));
+                } else {
+                    zk.setData().withVersion(stat.getVersion()).forPath(ZkPaths.PRODUCER_ID_BLOCK, Json.write(block));
+                }
+                return start;
+            } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException raced) {
+                // Another broker took a block; retry.
+            }
+        }
+    }
+
+    static byte[] assignmentJson(Uuid topicId, Map<Integer, List<Integer>> assignment) {
+        Map<String, Object> partitions = new LinkedHashMap<>();
+        for (Map.Entry<Integer, List<Integer>> e : new TreeMap<>(assignment).entrySet()) {
+            partitions.put(Integer.toString(e.getKey()), e.getValue());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", 3);
+        m.put("topic_id", topicId.toString());
+        m.put("partitions", partitions);
+        m.put("adding_replicas", Map.of());
+        m.put("removing_replicas", Map.of());
+        return Json.write(m);
+    }
+
+    static byte[] configJson(Map<String, String> configs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", 1);
+        m.put("config", new TreeMap<>(configs));
+        return Json.write(m);
+    }
+
+    @Override
+    public void close() {
+        zk.close();
+    }
+}

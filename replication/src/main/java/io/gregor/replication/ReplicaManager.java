@@ -1,0 +1,236 @@
+package io.gregor.replication;
+
+import io.gregor.metadata.MetadataImage;
+import io.gregor.metadata.MetadataListener;
+import io.gregor.metadata.PartitionImage;
+import io.gregor.metadata.TopicImage;
+import io.gregor.storage.config.LogConfig;
+import io.gregor.storage.log.FetchDataInfo;
+import io.gregor.storage.log.Log;
+import io.gregor.storage.log.LogAppendInfo;
+import io.gregor.storage.log.LogManager;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partitions this broker hosts. It follows the metadata: when an image assigns this broker
+ * a replica it opens (or creates) the log and takes the role the partition state says; when a
+ * topic is deleted or the replica moves away it drops the partition and deletes its log.
+ *
+ * <p>It is also the entry point for produce and fetch: appends go to the leader replica, and
+ * requests that must wait (acks=all until replicated, fetches until {@code fetch.min.bytes})
+ * wait as watchers on the partitions without holding a thread.
+ */
+public final class ReplicaManager implements MetadataListener {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
+
+    private final int brokerId;
+    private final LogManager logManager;
+    private final Function<TopicImage, LogConfig> logConfigs;
+    private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private boolean firstImage = true;
+
+    /**
+     * @param logConfigs the effective log config of a topic (broker defaults plus the topic's overrides)
+     */
+    public ReplicaManager(int brokerId, LogManager logManager, Function<TopicImage, LogConfig> logConfigs) {
+        this.brokerId = brokerId;
+        this.logManager = logManager;
+        this.logConfigs = logConfigs;
+    }
+
+    public Partition partition(TopicPartition tp) {
+        return partitions.get(tp);
+    }
+
+    public Map<TopicPartition, Partition> partitions() {
+        return partitions;
+    }
+
+    @Override
+    public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
+        Map<TopicPartition, Boolean> hosted = new HashMap<>();
+        for (TopicImage topic : current.topics().values()) {
+            TopicImage before = previous.topic(topic.name());
+            if (before != null && !Objects.equals(before.configs(), topic.configs())
+                || !Objects.equals(previous.brokerConfigs(), current.brokerConfigs())) {
+                logManager.updateTopicConfig(topic.name(), logConfigs.apply(topic));
+            }
+            for (PartitionImage p : topic.partitions().values()) {
+                if (!p.replicas().contains(brokerId)) {
+                    continue;
+                }
+                TopicPartition tp = new TopicPartition(topic.name(), p.partition());
+                hosted.put(tp, Boolean.TRUE);
+                if (p.state() == null) {
+                    continue;
+                }
+                try {
+                    Partition partition = partitions.computeIfAbsent(tp, key -> new Partition(key, brokerId));
+                    Log partitionLog = partition.log() != null ? partition.log() : openLog(tp, topic.id());
+                    if (partition.applyState(partitionLog, topic.id(), p)) {
+                        log.debug("{}: now {} at leader epoch {}", tp, partition.isLeader() ? "leader" : "follower", p.leaderEpoch());
+                    }
+                    partition.wakeWatchers();
+                } catch (RuntimeException e) {
+                    log.error("Could not take over partition {}", tp, e);
+                }
+            }
+        }
+        for (TopicPartition tp : new ArrayList<>(partitions.keySet())) {
+            if (!hosted.containsKey(tp)) {
+                Partition removed = partitions.remove(tp);
+                logManager.deleteLog(tp);
+                if (removed != null) {
+                    removed.wakeWatchers();
+                }
+                log.info("Stopped hosting {}", tp);
+            }
+        }
+        if (firstImage) {
+            firstImage = false;
+            for (Log stray : new ArrayList<>(logManager.allLogs())) {
+                if (!hosted.containsKey(stray.topicPartition())) {
+                    log.info("Deleting log of {}: the partition is no longer assigned to this broker", stray.topicPartition());
+                    logManager.deleteLog(stray.topicPartition());
+                }
+            }
+        }
+    }
+
+    /** Opens the partition's log, replacing a log left by an earlier topic of the same name. */
+    private Log openLog(TopicPartition tp, Uuid topicId) {
+        Log existing = logManager.log(tp).orElse(null);
+        if (existing != null) {
+            Uuid onDisk = logManager.topicIdOf(existing);
+            if (onDisk != null && topicId != null && !onDisk.equals(topicId)) {
+                log.info("Log of {} belongs to an earlier topic with id {} (now {}); deleting it", tp, onDisk, topicId);
+                logManager.deleteLog(tp);
+            } else {
+                return existing;
+            }
+        }
+        return logManager.getOrCreateLog(tp, topicId);
+    }
+
+    // ---- produce ----
+
+    /**
+     * Appends to the leader replicas. With acks=all the future completes when each partition's
+     * high watermark covers its records (or on {@code timeoutMs}).
+     */
+    public CompletableFuture<Map<TopicPartition, ProduceResult>> appendRecords(short acks, long timeoutMs,
+                                                                             Map<TopicPartition, MemoryRecords> entries,
+                                                                             ScheduledExecutorService executor) {
+        Map<TopicPartition, ProduceResult> results = new LinkedHashMap<>();
+        Map<TopicPartition, Partition> waiting = new HashMap<>();
+        for (Map.Entry<TopicPartition, MemoryRecords> e : entries.entrySet()) {
+            TopicPartition tp = e.getKey();
+            Partition partition = partitions.get(tp);
+            if (partition == null) {
+                results.put(tp, ProduceResult.error(Errors.NOT_LEADER_OR_FOLLOWER, "This broker does not host " + tp));
+                continue;
+            }
+            try {
+                LogAppendInfo info = partition.appendRecordsToLeader(e.getValue(), acks);
+                results.put(tp, new ProduceResult(Errors.NONE, null, info.firstOffset(), info.lastOffset(), info.logAppendTimeMs(),
+                    info.logStartOffset()));
+                if (acks == -1 && partition.highWatermark() <= info.lastOffset()) {
+                    waiting.put(tp, partition);
+                }
+            } catch (RuntimeException ex) {
+                Errors error = Errors.forException(ex);
+                results.put(tp, ProduceResult.error(error, ex.getMessage()));
+                if (error == Errors.UNKNOWN_SERVER_ERROR) {
+                    log.error("Unexpected error appending to {}", tp, ex);
+                }
+            }
+        }
+        if (waiting.isEmpty()) {
+            return CompletableFuture.completedFuture(results);
+        }
+        DelayedProduce delayed = new DelayedProduce(results, waiting, executor);
+        for (Partition p : waiting.values()) {
+            p.addWatcher(delayed);
+        }
+        return delayed.start(timeoutMs);
+    }
+
+    // ---- fetch ----
+
+    /** Reads the partitions now, or waits (without a thread) until {@code minBytes} are there or {@code maxWaitMs} passed. */
+    public CompletableFuture<List<PartitionFetchResult>> fetch(FetchParams params, List<PartitionFetch> fetches,
+                                                               ScheduledExecutorService executor) {
+        List<PartitionFetchResult> results = read(params, fetches);
+        if (params.maxWaitMs() <= 0 || fetches.isEmpty() || satisfied(params, results)) {
+            return CompletableFuture.completedFuture(results);
+        }
+        DelayedFetch delayed = new DelayedFetch(params, () -> read(params, fetches), executor);
+        for (PartitionFetch f : fetches) {
+            Partition p = partitions.get(f.topicPartition());
+            if (p != null) {
+                p.addWatcher(delayed);
+            }
+        }
+        return delayed.start();
+    }
+
+    static boolean satisfied(FetchParams params, List<PartitionFetchResult> results) {
+        long bytes = 0;
+        for (PartitionFetchResult r : results) {
+            if (r.error() != Errors.NONE) {
+                return true;
+            }
+            bytes += r.bytes();
+        }
+        return bytes >= params.minBytes();
+    }
+
+    private List<PartitionFetchResult> read(FetchParams params, List<PartitionFetch> fetches) {
+        List<PartitionFetchResult> results = new ArrayList<>(fetches.size());
+        int budget = params.maxBytes();
+        boolean first = true;
+        for (PartitionFetch f : fetches) {
+            Partition partition = partitions.get(f.topicPartition());
+            if (partition == null) {
+                results.add(PartitionFetchResult.error(f, Errors.NOT_LEADER_OR_FOLLOWER, "This broker does not host " + f.topicPartition()));
+                continue;
+            }
+            try {
+                int max = Math.min(f.maxBytes(), Math.max(0, budget));
+                FetchDataInfo info = partition.read(f.fetchOffset(), max, params.isolation(), first, f.currentLeaderEpoch());
+                Log l = partition.log();
+                int size = info.records().sizeInBytes();
+                if (size > 0) {
+                    first = false;
+                    budget -= size;
+                }
+                long hw = l.highWatermark();
+                results.add(new PartitionFetchResult(f, Errors.NONE, null, info.records(), hw, hw, l.logStartOffset()));
+            } catch (RuntimeException ex) {
+                Errors error = Errors.forException(ex);
+                if (error == Errors.UNKNOWN_SERVER_ERROR) {
+                    log.error("Unexpected error reading {}", f.topicPartition(), ex);
+                }
+                Log l = partition.log();
+                results.add(new PartitionFetchResult(f, error, ex.getMessage(), MemoryRecords.EMPTY,
+                    l == null ? -1 : l.highWatermark(), l == null ? -1 : l.highWatermark(), l == null ? -1 : l.logStartOffset()));
+            }
+        }
+        return results;
+    }
+}

@@ -1,0 +1,301 @@
+package io.gregor.server;
+
+import io.gregor.metadata.BrokerRegistration;
+import io.gregor.metadata.Controller;
+import io.gregor.metadata.EmbeddedZooKeeper;
+import io.gregor.metadata.Endpoint;
+import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataImage;
+import io.gregor.metadata.ProducerIdManager;
+import io.gregor.metadata.ReplicaAssignor;
+import io.gregor.metadata.ZkMetadataStore;
+import io.gregor.protocol.ApiRegistry;
+import io.gregor.protocol.network.NetworkServer;
+import io.gregor.replication.ReplicaManager;
+import io.gregor.server.admin.ConfigDescriber;
+import io.gregor.server.admin.TopicAdmin;
+import io.gregor.server.handlers.CreatePartitionsHandler;
+import io.gregor.server.handlers.CreateTopicsHandler;
+import io.gregor.server.handlers.DeleteTopicsHandler;
+import io.gregor.server.handlers.DescribeClusterHandler;
+import io.gregor.server.handlers.DescribeConfigsHandler;
+import io.gregor.server.handlers.FetchHandler;
+import io.gregor.server.handlers.InitProducerIdHandler;
+import io.gregor.server.handlers.ListOffsetsHandler;
+import io.gregor.server.handlers.MetadataHandler;
+import io.gregor.server.handlers.ProduceHandler;
+import io.gregor.storage.config.LogConfig;
+import io.gregor.storage.log.LogManager;
+import io.gregor.storage.util.Scheduler;
+import io.gregor.storage.util.ThreadPoolScheduler;
+import java.io.File;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Gregor broker: wires ZooKeeper (embedded or external), the metadata cache and controller,
+ * the log manager, the replica manager, the API handlers and the network listeners.
+ *
+ * <p>{@link #start} returns once the broker is registered and serving; {@link #close} shuts it
+ * down cleanly (listeners first, logs flushed and marked clean last).
+ */
+public final class Broker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private EmbeddedZooKeeper embeddedZk;
+    private ZkMetadataStore store;
+    private MetadataCache cache;
+    private LogManager logManager;
+    private NetworkServer network;
+    private Controller controller;
+    private List<Endpoint> advertised = List.of();
+    private String clusterId;
+    private long startupMs;
+    private volatile boolean closed;
+
+    private Broker(BrokerConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a broker and returns when it is ready to serve clients. */
+    public static Broker start(BrokerConfig config) throws Exception {
+        Broker broker = new Broker(config);
+        try {
+            broker.startup();
+            return broker;
+        } catch (Exception | Error e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    private void startup() throws Exception {
+        long t0 = System.nanoTime();
+        int brokerId = config.brokerId();
+        String zkConnect = config.zookeeperConnect();
+        if (zkConnect == null || zkConnect.isBlank()) {
+            int port = config.intValue(BrokerConfig.ZOOKEEPER_EMBEDDED_PORT);
+            File dir = new File((String) config.value(BrokerConfig.ZOOKEEPER_EMBEDDED_DATA_DIR)).getAbsoluteFile();
+            try {
+                embeddedZk = EmbeddedZooKeeper.start(dir, "127.0.0.1", port);
+            } catch (BindException e) {
+                throw new IllegalStateException("Cannot start the embedded ZooKeeper: 127.0.0.1:" + port
+                    + " is in use (zookeeper.embedded.port). Set zookeeper.connect to use that ZooKeeper, or choose another port.");
+            }
+            zkConnect = embeddedZk.connectString();
+        }
+        store = ZkMetadataStore.connect(zkConnect, config.zookeeperSessionTimeoutMs(), config.zookeeperConnectionTimeoutMs());
+        store.ensurePaths();
+        clusterId = store.getOrCreateClusterId(Uuid.randomUuid().toString());
+        for (File dir : config.logDirs()) {
+            if (!dir.isDirectory() && !dir.mkdirs()) {
+                throw new IOException("Cannot create log directory " + dir);
+            }
+            MetaProperties.checkOrWrite(dir, clusterId, brokerId);
+        }
+
+        cache = new MetadataCache(store.curator(), brokerId);
+        cache.start().get(config.zookeeperConnectionTimeoutMs(), TimeUnit.MILLISECONDS);
+
+        ConfigDescriber describer = new ConfigDescriber(config);
+        Scheduler scheduler = new ThreadPoolScheduler(2, "gregor-scheduler");
+        closeables.add(scheduler);
+        logManager = new LogManager(logManagerConfig(), topic -> topicLogConfig(describer, topic), Time.SYSTEM, scheduler);
+        logManager.startup();
+
+        ReplicaManager replicaManager = new ReplicaManager(brokerId, logManager,
+            topic -> describer.logConfig(topic, cache.image().brokerConfigs()));
+        cache.addListenerAndReplay(replicaManager).get(30, TimeUnit.SECONDS);
+
+        ExecutorService adminExecutor = Executors.newFixedThreadPool(2, daemonThreads("gregor-admin"));
+        closeables.add(adminExecutor::shutdownNow);
+        TopicAdmin topicAdmin = new TopicAdmin(store, cache, config, new ReplicaAssignor(new Random()), adminExecutor);
+
+        controller = new Controller(brokerId, store, cache,
+            topic -> describer.logConfig(cache.image().topic(topic), cache.image().brokerConfigs()).uncleanLeaderElectionEnable());
+        controller.start();
+
+        ApiRegistry registry = ApiRegistry.builder()
+            .register(new MetadataHandler(cache, topicAdmin, config))
+            .register(new ProduceHandler(cache, replicaManager))
+            .register(new FetchHandler(cache, replicaManager))
+            .register(new ListOffsetsHandler(cache, replicaManager))
+            .register(new CreateTopicsHandler(topicAdmin, cache, describer))
+            .register(new DeleteTopicsHandler(topicAdmin, cache))
+            .register(new CreatePartitionsHandler(topicAdmin))
+            .register(new DescribeConfigsHandler(cache, describer, brokerId))
+            .register(new DescribeClusterHandler(cache))
+            .register(new InitProducerIdHandler(new ProducerIdManager(store, brokerId), adminExecutor))
+            .build();
+
+        network = new NetworkServer(config.intValue(BrokerConfig.NUM_NETWORK_THREADS));
+        NetworkServer.SocketSettings sockets = new NetworkServer.SocketSettings(config.intValue(BrokerConfig.SOCKET_SEND_BUFFER_BYTES),
+            config.intValue(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES), config.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES));
+        List<Endpoint> bound = new ArrayList<>();
+        for (Endpoint listener : config.listeners()) {
+            InetSocketAddress address;
+            try {
+                address = network.bind(new NetworkServer.Listener(listener.listenerName(), listener.host(), listener.port()), registry, sockets);
+            } catch (Exception e) {
+                if (e instanceof BindException || e.getCause() instanceof BindException) {
+                    throw new IllegalStateException("Cannot listen on " + listener.uri() + ": address already in use");
+                }
+                throw e;
+            }
+            bound.add(new Endpoint(listener.listenerName(), listener.host(), address.getPort()));
+        }
+        advertised = config.advertisedListeners(bound);
+        BrokerRegistration registration = new BrokerRegistration(brokerId, advertised, config.rack(), System.currentTimeMillis());
+        store.registerBroker(registration);
+        store.curator().getConnectionStateListenable().addListener((client, state) -> {
+            if (state == ConnectionState.LOST) {
+                log.warn("ZooKeeper session lost; broker {} will register again when the connection is back", brokerId);
+            } else if (state == ConnectionState.RECONNECTED && !closed) {
+                try {
+                    store.registerBroker(registration);
+                } catch (Exception e) {
+                    log.error("Could not register broker {} again after reconnecting to ZooKeeper", brokerId, e);
+                }
+            }
+        });
+        cache.await(img -> img.brokers().containsKey(brokerId)).get(30, TimeUnit.SECONDS);
+        startupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        log.info("Gregor broker {} ready on {} (cluster {}, ZooKeeper {}) in {} ms", brokerId, uris(advertised), clusterId,
+            embeddedZk != null ? "embedded at " + zkConnect : zkConnect, startupMs);
+    }
+
+    private LogConfig topicLogConfig(ConfigDescriber describer, String topic) {
+        MetadataImage image = cache.image();
+        return describer.logConfig(image.topic(topic), image.brokerConfigs());
+    }
+
+    private LogManager.Config logManagerConfig() {
+        return new LogManager.Config(config.logDirs(),
+            config.intValue(BrokerConfig.NUM_RECOVERY_THREADS),
+            config.longValue(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS),
+            config.longValue(BrokerConfig.LOG_FLUSH_SCHEDULER_INTERVAL_MS),
+            config.intValue(BrokerConfig.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
+            config.intValue(BrokerConfig.PRODUCER_ID_EXPIRATION_MS),
+            config.intValue(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
+            config.longValue(BrokerConfig.LOG_INITIAL_TASK_DELAY_MS));
+    }
+
+    private static String uris(List<Endpoint> endpoints) {
+        List<String> out = new ArrayList<>();
+        for (Endpoint e : endpoints) {
+            out.add(e.uri());
+        }
+        return String.join(",", out);
+    }
+
+    static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger ids = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + ids.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public int brokerId() {
+        return config.brokerId();
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    /** The advertised endpoints with their bound ports. */
+    public List<Endpoint> endpoints() {
+        return advertised;
+    }
+
+    /** {@code host:port} of the first listener, for clients' bootstrap.servers. */
+    public String bootstrapServers() {
+        Endpoint e = advertised.get(0);
+        return e.host() + ":" + e.port();
+    }
+
+    public long startupMs() {
+        return startupMs;
+    }
+
+    public String zookeeperConnect() {
+        return embeddedZk != null ? embeddedZk.connectString() : config.zookeeperConnect();
+    }
+
+    public MetadataCache metadata() {
+        return cache;
+    }
+
+    public LogManager logManager() {
+        return logManager;
+    }
+
+    /** Shuts down cleanly: stops serving, leaves the cluster, flushes and closes the logs. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long t0 = System.nanoTime();
+        if (network != null) {
+            network.stopAccepting();
+        }
+        if (store != null) {
+            store.deregisterBroker(config.brokerId());
+        }
+        if (network != null) {
+            network.close();
+        }
+        if (controller != null) {
+            controller.close();
+        }
+        if (logManager != null) {
+            try {
+                logManager.close();
+            } catch (IOException e) {
+                log.error("Error closing the logs; the next start will recover them", e);
+            }
+        }
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                log.warn("Error during shutdown: {}", e.toString());
+            }
+        }
+        if (cache != null) {
+            cache.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (embeddedZk != null) {
+            embeddedZk.close();
+        }
+        if (startupMs > 0) {
+            log.info("Gregor broker {} shut down in {} ms", config.brokerId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        }
+    }
+}
