@@ -1,5 +1,7 @@
 package io.gregor.server;
 
+import io.gregor.coordinator.group.GroupConfig;
+import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.metadata.BrokerRegistration;
 import io.gregor.metadata.Controller;
 import io.gregor.metadata.EmbeddedZooKeeper;
@@ -13,6 +15,7 @@ import io.gregor.protocol.ApiRegistry;
 import io.gregor.protocol.network.NetworkServer;
 import io.gregor.replication.ReplicaManager;
 import io.gregor.server.admin.ConfigDescriber;
+import io.gregor.server.admin.InternalTopics;
 import io.gregor.server.admin.TopicAdmin;
 import io.gregor.server.handlers.CreatePartitionsHandler;
 import io.gregor.server.handlers.CreateTopicsHandler;
@@ -24,6 +27,17 @@ import io.gregor.server.handlers.InitProducerIdHandler;
 import io.gregor.server.handlers.ListOffsetsHandler;
 import io.gregor.server.handlers.MetadataHandler;
 import io.gregor.server.handlers.ProduceHandler;
+import io.gregor.server.handlers.group.DeleteGroupsHandler;
+import io.gregor.server.handlers.group.DescribeGroupsHandler;
+import io.gregor.server.handlers.group.FindCoordinatorHandler;
+import io.gregor.server.handlers.group.HeartbeatHandler;
+import io.gregor.server.handlers.group.JoinGroupHandler;
+import io.gregor.server.handlers.group.LeaveGroupHandler;
+import io.gregor.server.handlers.group.ListGroupsHandler;
+import io.gregor.server.handlers.group.OffsetCommitHandler;
+import io.gregor.server.handlers.group.OffsetDeleteHandler;
+import io.gregor.server.handlers.group.OffsetFetchHandler;
+import io.gregor.server.handlers.group.SyncGroupHandler;
 import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.log.LogManager;
 import io.gregor.storage.util.Scheduler;
@@ -63,6 +77,7 @@ public final class Broker implements AutoCloseable {
     private LogManager logManager;
     private NetworkServer network;
     private Controller controller;
+    private GroupCoordinator groupCoordinator;
     private List<Endpoint> advertised = List.of();
     private String clusterId;
     private long startupMs;
@@ -121,10 +136,16 @@ public final class Broker implements AutoCloseable {
         ReplicaManager replicaManager = new ReplicaManager(brokerId, logManager,
             topic -> describer.logConfig(topic, cache.image().brokerConfigs()));
         cache.addListenerAndReplay(replicaManager).get(30, TimeUnit.SECONDS);
+        GroupCoordinator groupCoordinator = new GroupCoordinator(groupConfig(), replicaManager, Time.SYSTEM, 1,
+            config.intValue(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS), config.intValue(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS),
+            config.longValue(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS));
+        this.groupCoordinator = groupCoordinator;
+        cache.addListenerAndReplay(groupCoordinator).get(30, TimeUnit.SECONDS);
 
         ExecutorService adminExecutor = Executors.newFixedThreadPool(2, daemonThreads("gregor-admin"));
         closeables.add(adminExecutor::shutdownNow);
         TopicAdmin topicAdmin = new TopicAdmin(store, cache, config, new ReplicaAssignor(new Random()), adminExecutor);
+        InternalTopics internalTopics = new InternalTopics(topicAdmin, cache, config);
 
         controller = new Controller(brokerId, store, cache,
             topic -> describer.logConfig(cache.image().topic(topic), cache.image().brokerConfigs()).uncleanLeaderElectionEnable());
@@ -141,6 +162,17 @@ public final class Broker implements AutoCloseable {
             .register(new DescribeConfigsHandler(cache, describer, brokerId))
             .register(new DescribeClusterHandler(cache))
             .register(new InitProducerIdHandler(new ProducerIdManager(store, brokerId), adminExecutor))
+            .register(new FindCoordinatorHandler(cache, groupCoordinator, internalTopics))
+            .register(new JoinGroupHandler(groupCoordinator))
+            .register(new SyncGroupHandler(groupCoordinator))
+            .register(new HeartbeatHandler(groupCoordinator))
+            .register(new LeaveGroupHandler(groupCoordinator))
+            .register(new OffsetCommitHandler(cache, groupCoordinator))
+            .register(new OffsetFetchHandler(cache, groupCoordinator))
+            .register(new ListGroupsHandler(groupCoordinator))
+            .register(new DescribeGroupsHandler(groupCoordinator))
+            .register(new DeleteGroupsHandler(groupCoordinator))
+            .register(new OffsetDeleteHandler(cache, groupCoordinator))
             .build();
 
         network = new NetworkServer(config.intValue(BrokerConfig.NUM_NETWORK_THREADS));
@@ -182,6 +214,15 @@ public final class Broker implements AutoCloseable {
     private LogConfig topicLogConfig(ConfigDescriber describer, String topic) {
         MetadataImage image = cache.image();
         return describer.logConfig(image.topic(topic), image.brokerConfigs());
+    }
+
+    private GroupConfig groupConfig() {
+        return new GroupConfig(config.intValue(BrokerConfig.GROUP_MIN_SESSION_TIMEOUT_MS),
+            config.intValue(BrokerConfig.GROUP_MAX_SESSION_TIMEOUT_MS),
+            config.intValue(BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS),
+            config.intValue(BrokerConfig.GROUP_MAX_SIZE),
+            config.intValue(BrokerConfig.OFFSET_METADATA_MAX_BYTES),
+            config.intValue(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L);
     }
 
     private LogManager.Config logManagerConfig() {
@@ -267,6 +308,9 @@ public final class Broker implements AutoCloseable {
         }
         if (network != null) {
             network.close();
+        }
+        if (groupCoordinator != null) {
+            groupCoordinator.close();
         }
         if (controller != null) {
             controller.close();

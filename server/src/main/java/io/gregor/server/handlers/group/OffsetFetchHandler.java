@@ -1,0 +1,144 @@
+package io.gregor.server.handlers.group;
+
+import io.gregor.coordinator.group.GroupCoordinator;
+import io.gregor.coordinator.group.OffsetAndMetadata;
+import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataImage;
+import io.gregor.metadata.TopicImage;
+import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * OffsetFetch: committed offsets of one group (v0-7) or several groups in one request (v8+);
+ * partitions without a committed offset answer -1. A null topic list means all committed offsets.
+ */
+public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
+    private final MetadataCache cache;
+    private final GroupCoordinator coordinator;
+
+    public OffsetFetchHandler(MetadataCache cache, GroupCoordinator coordinator) {
+        this.cache = cache;
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.OFFSET_FETCH;
+    }
+
+    /** One requested group: its id and partitions (null = all). */
+    private record Ask(String groupId, List<TopicPartition> partitions) {
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, OffsetFetchRequestData request) {
+        short version = context.apiVersion();
+        boolean byId = version >= 10;
+        MetadataImage image = cache.image();
+        List<Ask> asks = new ArrayList<>();
+        if (version >= 8) {
+            for (OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
+                List<TopicPartition> partitions = null;
+                if (g.topics() != null) {
+                    partitions = new ArrayList<>();
+                    for (OffsetFetchRequestData.OffsetFetchRequestTopics t : g.topics()) {
+                        String name = byId ? nameOf(image, t.topicId()) : t.name();
+                        for (int p : t.partitionIndexes()) {
+                            partitions.add(new TopicPartition(name, p));
+                        }
+                    }
+                }
+                asks.add(new Ask(g.groupId(), partitions));
+            }
+        } else {
+            List<TopicPartition> partitions = null;
+            if (request.topics() != null) {
+                partitions = new ArrayList<>();
+                for (OffsetFetchRequestData.OffsetFetchRequestTopic t : request.topics()) {
+                    for (int p : t.partitionIndexes()) {
+                        partitions.add(new TopicPartition(t.name(), p));
+                    }
+                }
+            }
+            asks.add(new Ask(request.groupId(), partitions));
+        }
+        List<CompletableFuture<Map.Entry<Errors, Map<TopicPartition, OffsetAndMetadata>>>> fetches = new ArrayList<>();
+        for (Ask ask : asks) {
+            fetches.add(coordinator.fetchOffsets(ask.groupId(), ask.partitions()));
+        }
+        return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            OffsetFetchResponseData response = new OffsetFetchResponseData();
+            for (int i = 0; i < asks.size(); i++) {
+                Map.Entry<Errors, Map<TopicPartition, OffsetAndMetadata>> result = fetches.get(i).join();
+                if (version >= 8) {
+                    response.groups().add(group(asks.get(i).groupId(), result, byId, cache.image()));
+                } else {
+                    response.setErrorCode(result.getKey().code());
+                    response.setTopics(legacyTopics(result.getValue(), result.getKey(), version));
+                }
+            }
+            return response;
+        });
+    }
+
+    private static String nameOf(MetadataImage image, Uuid id) {
+        TopicImage topic = image.topic(id);
+        return topic == null ? "<unknown " + id + ">" : topic.name();
+    }
+
+    private static OffsetFetchResponseData.OffsetFetchResponseGroup group(String groupId,
+                                                                        Map.Entry<Errors, Map<TopicPartition, OffsetAndMetadata>> result,
+                                                                        boolean byId, MetadataImage image) {
+        OffsetFetchResponseData.OffsetFetchResponseGroup out = new OffsetFetchResponseData.OffsetFetchResponseGroup()
+            .setGroupId(groupId).setErrorCode(result.getKey().code());
+        Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> topics = new LinkedHashMap<>();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : result.getValue().entrySet()) {
+            TopicImage topic = image.topic(e.getKey().topic());
+            if (byId && topic == null) {
+                continue;
+            }
+            OffsetFetchResponseData.OffsetFetchResponseTopics t = topics.computeIfAbsent(e.getKey().topic(), name -> {
+                OffsetFetchResponseData.OffsetFetchResponseTopics created = new OffsetFetchResponseData.OffsetFetchResponseTopics()
+                    .setName(byId ? "" : name).setTopicId(byId ? topic.id() : Uuid.ZERO_UUID);
+                out.topics().add(created);
+                return created;
+            });
+            OffsetAndMetadata om = e.getValue();
+            t.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartitions()
+                .setPartitionIndex(e.getKey().partition())
+                .setCommittedOffset(om == null ? -1 : om.offset())
+                .setCommittedLeaderEpoch(om == null ? -1 : om.leaderEpoch())
+                .setMetadata(om == null ? "" : om.metadata())
+                .setErrorCode(Errors.NONE.code()));
+        }
+        return out;
+    }
+
+    private static List<OffsetFetchResponseData.OffsetFetchResponseTopic> legacyTopics(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                                                                      Errors groupError, short version) {
+        Map<String, OffsetFetchResponseData.OffsetFetchResponseTopic> topics = new LinkedHashMap<>();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
+            OffsetAndMetadata om = e.getValue();
+            topics.computeIfAbsent(e.getKey().topic(), n -> new OffsetFetchResponseData.OffsetFetchResponseTopic().setName(n))
+                .partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
+                    .setPartitionIndex(e.getKey().partition())
+                    .setCommittedOffset(om == null ? -1 : om.offset())
+                    .setCommittedLeaderEpoch(om == null ? -1 : om.leaderEpoch())
+                    .setMetadata(om == null ? "" : om.metadata())
+                    .setErrorCode(version < 2 ? groupError.code() : Errors.NONE.code()));
+        }
+        return new ArrayList<>(topics.values());
+    }
+}
