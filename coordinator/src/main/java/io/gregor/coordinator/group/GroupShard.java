@@ -439,7 +439,8 @@ final class GroupShard implements GroupRecords.Replay {
     }
 
     private void onSyncTimeout(ClassicGroup group, int generation) {
-        if (!group.is(GroupState.COMPLETING_REBALANCE) || group.generationId != generation || group.pendingSync.isEmpty()) {
+        boolean syncing = group.is(GroupState.COMPLETING_REBALANCE) || group.is(GroupState.STABLE);
+        if (!syncing || group.generationId != generation || group.pendingSync.isEmpty()) {
             return;
         }
         for (String memberId : new ArrayList<>(group.pendingSync)) {
@@ -506,6 +507,7 @@ final class GroupShard implements GroupRecords.Replay {
             case PREPARING_REBALANCE:
                 return done(syncError(Errors.REBALANCE_IN_PROGRESS));
             case STABLE:
+                group.pendingSync.remove(member.memberId);
                 scheduleHeartbeatExpiry(group, member);
                 return done(syncResult(group, member));
             case COMPLETING_REBALANCE:
@@ -555,7 +557,6 @@ final class GroupShard implements GroupRecords.Replay {
                 for (GroupMember m : group.members.values()) {
                     m.assignment = full.getOrDefault(m.memberId, new byte[0]);
                 }
-                timer.cancel(syncKey(group));
                 group.transitionTo(GroupState.STABLE, time.milliseconds());
                 for (GroupMember m : group.members.values()) {
                     if (m.awaitingSync != null) {
