@@ -304,7 +304,8 @@ public final class MetadataCache implements AutoCloseable {
         }
         dirtyTopics.clear();
         MetadataImage next = new MetadataImage(previous.version() + 1, clusterId, controllerId, Map.copyOf(brokers),
-            Collections.unmodifiableMap(newTopics), Collections.unmodifiableMap(names), Map.copyOf(brokerConfigs));
+            Collections.unmodifiableMap(newTopics), Collections.unmodifiableMap(names), Map.copyOf(brokerConfigs),
+            Map.copyOf(brokerConfigLayers.getOrDefault("<default>", Map.of())));
         image = next;
         if (!initialized.isDone()) {
             initialized.complete(next);

@@ -8,12 +8,16 @@ import org.apache.kafka.common.Uuid;
  * An immutable snapshot of the cluster metadata as this broker last saw it in ZooKeeper.
  * Handlers read the current image without locks; every change publishes a new one.
  *
- * @param version increases with every published image
+ * @param version              increases with every published image
+ * @param brokerConfigs        dynamic broker configs in effect on this broker (cluster default
+ *                             overridden by this broker's own, from {@code /config/brokers})
+ * @param defaultBrokerConfigs the cluster-wide dynamic defaults alone ({@code /config/brokers/<default>})
  */
 public record MetadataImage(long version, String clusterId, int controllerId, Map<Integer, BrokerRegistration> brokers,
-                            Map<String, TopicImage> topics, Map<Uuid, String> topicNames, Map<String, String> brokerConfigs) {
+                            Map<String, TopicImage> topics, Map<Uuid, String> topicNames, Map<String, String> brokerConfigs,
+                            Map<String, String> defaultBrokerConfigs) {
 
-    public static final MetadataImage EMPTY = new MetadataImage(0, null, -1, Map.of(), Map.of(), Map.of(), Map.of());
+    public static final MetadataImage EMPTY = new MetadataImage(0, null, -1, Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
     public TopicImage topic(String name) {
         return topics.get(name);

@@ -14,10 +14,15 @@ import io.gregor.metadata.ZkMetadataStore;
 import io.gregor.protocol.ApiRegistry;
 import io.gregor.protocol.network.NetworkServer;
 import io.gregor.replication.ReplicaManager;
+import io.gregor.server.admin.ConfigAdmin;
 import io.gregor.server.admin.ConfigDescriber;
 import io.gregor.server.admin.InternalTopics;
 import io.gregor.server.admin.TopicAdmin;
+import io.gregor.server.handlers.AlterConfigsHandler;
 import io.gregor.server.handlers.CreatePartitionsHandler;
+import io.gregor.server.handlers.DeleteRecordsHandler;
+import io.gregor.server.handlers.DescribeLogDirsHandler;
+import io.gregor.server.handlers.IncrementalAlterConfigsHandler;
 import io.gregor.server.handlers.CreateTopicsHandler;
 import io.gregor.server.handlers.DeleteTopicsHandler;
 import io.gregor.server.handlers.DescribeClusterHandler;
@@ -146,6 +151,7 @@ public final class Broker implements AutoCloseable {
         closeables.add(adminExecutor::shutdownNow);
         TopicAdmin topicAdmin = new TopicAdmin(store, cache, config, new ReplicaAssignor(new Random()), adminExecutor);
         InternalTopics internalTopics = new InternalTopics(topicAdmin, cache, config);
+        ConfigAdmin configAdmin = new ConfigAdmin(store, cache, config, describer, adminExecutor);
 
         controller = new Controller(brokerId, store, cache,
             topic -> describer.logConfig(cache.image().topic(topic), cache.image().brokerConfigs()).uncleanLeaderElectionEnable());
@@ -162,6 +168,10 @@ public final class Broker implements AutoCloseable {
             .register(new DescribeConfigsHandler(cache, describer, brokerId))
             .register(new DescribeClusterHandler(cache))
             .register(new InitProducerIdHandler(new ProducerIdManager(store, brokerId), adminExecutor))
+            .register(new AlterConfigsHandler(configAdmin))
+            .register(new IncrementalAlterConfigsHandler(configAdmin))
+            .register(new DeleteRecordsHandler(cache, replicaManager))
+            .register(new DescribeLogDirsHandler(logManager, config.logDirs()))
             .register(new FindCoordinatorHandler(cache, groupCoordinator, internalTopics))
             .register(new JoinGroupHandler(groupCoordinator))
             .register(new SyncGroupHandler(groupCoordinator))

@@ -52,7 +52,7 @@ public final class ConfigDescriber {
             }
             for (TopicConfigDef.Synonym s : TopicConfigDef.SYNONYMS.getOrDefault(key.name, List.of())) {
                 if (dynamicBrokerConfigs.containsKey(s.brokerKey())) {
-                    synonyms.add(new Synonym(s.brokerKey(), dynamicBrokerConfigs.get(s.brokerKey()), ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG));
+                    synonyms.add(new Synonym(s.brokerKey(), dynamicBrokerConfigs.get(s.brokerKey()), dynamicSource(s.brokerKey())));
                 }
                 if (brokerConfig.originals().containsKey(s.brokerKey())) {
                     synonyms.add(new Synonym(s.brokerKey(), brokerConfig.originals().get(s.brokerKey()).trim(), ConfigSource.STATIC_BROKER_CONFIG));
@@ -81,20 +81,49 @@ public final class ConfigDescriber {
         return out;
     }
 
+    /** Where a dynamic broker config comes from: this broker's own layer or the cluster default. */
+    private ConfigSource dynamicSource(String key) {
+        return defaultLayer.containsKey(key) && !perBrokerLayer.containsKey(key)
+            ? ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG : ConfigSource.DYNAMIC_BROKER_CONFIG;
+    }
+
+    private Map<String, String> defaultLayer = Map.of();
+    private Map<String, String> perBrokerLayer = Map.of();
+
+    /** Remembers the dynamic layers of the current image, for sources in descriptions. */
+    public ConfigDescriber withImage(io.gregor.metadata.MetadataImage image) {
+        ConfigDescriber d = new ConfigDescriber(brokerConfig);
+        d.defaultLayer = image.defaultBrokerConfigs();
+        d.perBrokerLayer = ConfigAdmin.perBrokerLayer(image);
+        return d;
+    }
+
     public List<Described> describeBroker() {
         List<Described> out = new ArrayList<>();
+        java.util.Set<String> dynamicKeys = ConfigAdmin.dynamicBrokerKeys();
         for (ConfigDef.ConfigKey key : BrokerConfig.DEF.configKeys().values()) {
             String raw = brokerConfig.originals().get(key.name);
             ConfigSource source = raw != null ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
             String value = raw != null ? raw.trim() : format(key.defaultValue);
             List<Synonym> synonyms = new ArrayList<>();
+            if (perBrokerLayer.containsKey(key.name)) {
+                synonyms.add(new Synonym(key.name, perBrokerLayer.get(key.name), ConfigSource.DYNAMIC_BROKER_CONFIG));
+            }
+            if (defaultLayer.containsKey(key.name)) {
+                synonyms.add(new Synonym(key.name, defaultLayer.get(key.name), ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG));
+            }
+            if (!synonyms.isEmpty()) {
+                value = synonyms.get(0).value();
+                source = synonyms.get(0).source();
+            }
             if (raw != null) {
                 synonyms.add(new Synonym(key.name, value, ConfigSource.STATIC_BROKER_CONFIG));
             }
             if (key.defaultValue != null) {
                 synonyms.add(new Synonym(key.name, format(key.defaultValue), ConfigSource.DEFAULT_CONFIG));
             }
-            out.add(new Described(key.name, value, source, true, false, synonyms, typeOf(key.type), key.documentation));
+            out.add(new Described(key.name, value, source, !dynamicKeys.contains(key.name), false, synonyms, typeOf(key.type),
+                key.documentation));
         }
         return out;
     }

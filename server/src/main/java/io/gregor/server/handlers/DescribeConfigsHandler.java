@@ -54,14 +54,14 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                         .setErrorMessage("Topic '" + resource.resourceName() + "' does not exist.");
                     continue;
                 }
-                described = describer.describeTopic(topic, cache.image().brokerConfigs());
+                described = describer.withImage(cache.image()).describeTopic(topic, cache.image().brokerConfigs());
             } else if (type == ConfigResource.Type.BROKER) {
                 if (!resource.resourceName().isEmpty() && !resource.resourceName().equals(Integer.toString(brokerId))) {
                     result.setErrorCode(Errors.INVALID_REQUEST.code())
                         .setErrorMessage("Broker configs of broker " + resource.resourceName() + " must be asked from that broker (this is " + brokerId + ")");
                     continue;
                 }
-                described = describer.describeBroker();
+                described = describer.withImage(cache.image()).describeBroker();
             } else {
                 result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Gregor does not describe configs of resource type " + type);
                 continue;
