@@ -43,6 +43,7 @@ import io.gregor.server.handlers.group.OffsetCommitHandler;
 import io.gregor.server.handlers.group.OffsetDeleteHandler;
 import io.gregor.server.handlers.group.OffsetFetchHandler;
 import io.gregor.server.handlers.group.SyncGroupHandler;
+import io.gregor.storage.cleaner.CleanerConfig;
 import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.log.LogManager;
 import io.gregor.storage.util.Scheduler;
@@ -243,7 +244,13 @@ public final class Broker implements AutoCloseable {
             config.intValue(BrokerConfig.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
             config.intValue(BrokerConfig.PRODUCER_ID_EXPIRATION_MS),
             config.intValue(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
-            config.longValue(BrokerConfig.LOG_INITIAL_TASK_DELAY_MS));
+            config.longValue(BrokerConfig.LOG_INITIAL_TASK_DELAY_MS),
+            new CleanerConfig(config.intValue(BrokerConfig.LOG_CLEANER_THREADS),
+                config.longValue(BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE),
+                config.intValue(BrokerConfig.LOG_CLEANER_IO_BUFFER_SIZE),
+                (Double) config.value(BrokerConfig.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND),
+                config.longValue(BrokerConfig.LOG_CLEANER_BACKOFF_MS),
+                config.booleanValue(BrokerConfig.LOG_CLEANER_ENABLE)));
     }
 
     private static String uris(List<Endpoint> endpoints) {

@@ -6,6 +6,7 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 import static org.apache.kafka.common.config.ConfigDef.Range.atLeast;
 import static org.apache.kafka.common.config.ConfigDef.Range.between;
 import static org.apache.kafka.common.config.ConfigDef.Type.BOOLEAN;
+import static org.apache.kafka.common.config.ConfigDef.Type.DOUBLE;
 import static org.apache.kafka.common.config.ConfigDef.Type.INT;
 import static org.apache.kafka.common.config.ConfigDef.Type.LIST;
 import static org.apache.kafka.common.config.ConfigDef.Type.LONG;
@@ -85,6 +86,12 @@ public final class BrokerConfig {
     public static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
     public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
     public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
+    public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
 
     /** Kafka keys that are valid in a Kafka server.properties but mean nothing to Gregor. */
     public static final Set<String> IGNORED_KAFKA_KEYS = Set.of(
@@ -167,6 +174,13 @@ public final class BrokerConfig {
             .define(NUM_REPLICA_FETCHERS, INT, 1, atLeast(1), HIGH, "Fetcher threads per source broker.")
             .define(AUTO_LEADER_REBALANCE_ENABLE, BOOLEAN, true, HIGH, "Move leadership back to preferred replicas.")
             .define(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, LONG, 300L, atLeast(1), HIGH, "How often leader balance is checked.")
+            .define(LOG_CLEANER_ENABLE, BOOLEAN, true, MEDIUM, "Run the log cleaner, which compacts topics with cleanup.policy=compact.")
+            .define(LOG_CLEANER_THREADS, INT, 1, atLeast(0), MEDIUM, "Log cleaner threads.")
+            .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, LONG, 134217728L, atLeast(1024 * 1024), MEDIUM,
+                "Memory for deduplicating keys during cleaning, shared by all cleaner threads (24 bytes per key).")
+            .define(LOG_CLEANER_IO_BUFFER_SIZE, INT, 524288, atLeast(0), MEDIUM, "Read buffer of each cleaner thread.")
+            .define(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, DOUBLE, Double.MAX_VALUE, MEDIUM, "Cleaner I/O limit (read plus write).")
+            .define(LOG_CLEANER_BACKOFF_MS, LONG, 15000L, atLeast(0), MEDIUM, "Pause of a cleaner thread when no log needs cleaning.")
             .define("unclean.leader.election.enable", BOOLEAN, false, HIGH, "Default of the topic config.")
             .define("min.insync.replicas", INT, 1, atLeast(1), HIGH, "Default of the topic config.");
         // Broker-level defaults of topic configs (log.retention.hours, message.max.bytes, ...).

@@ -109,7 +109,8 @@ abstract class AbstractIndex implements Closeable {
     }
 
     void renameTo(File target) throws IOException {
-        Files.move(file.toPath(), target.toPath());
+        Files.move(file.toPath(), target.toPath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         file = target;
     }
 

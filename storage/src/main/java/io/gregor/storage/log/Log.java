@@ -94,6 +94,7 @@ public final class Log implements Closeable {
 
     private void load(boolean cleanShutdown, long checkpointRecoveryPoint, long logStartCheckpoint, long highWatermark) throws IOException {
         removeTemporaryFiles();
+        java.util.Set<Long> swapped = completeInterruptedSwaps();
         File[] logFiles = dir.listFiles((d, name) -> name.endsWith(LogFiles.LOG_SUFFIX));
         long[] bases = logFiles == null ? new long[0]
             : Arrays.stream(logFiles).mapToLong(f -> LogFiles.offsetFromFileName(f.getName())).sorted().toArray();
@@ -111,7 +112,8 @@ public final class Log implements Closeable {
             }
             Map.Entry<Long, LogSegment> next = segments.higherEntry(segment.baseOffset());
             boolean holdsUnflushedData = next == null || next.getKey() > checkpointRecoveryPoint;
-            boolean needsRecovery = !segment.indexesSane() || (!cleanShutdown && holdsUnflushedData);
+            boolean needsRecovery = swapped.contains(segment.baseOffset()) || !segment.indexesSane()
+                || (!cleanShutdown && holdsUnflushedData);
             if (!needsRecovery) {
                 continue;
             }
@@ -135,6 +137,65 @@ public final class Log implements Closeable {
         rebuildProducerState();
     }
 
+    /**
+     * Completes a segment replacement by the log cleaner that a crash interrupted. A
+     * {@code .log.swap} file is a cleaned segment that was fully written and flushed before it was
+     * renamed, so it supersedes every segment whose base offset falls in its offset range: those
+     * are deleted and the swap file takes their place; its indexes are rebuilt.
+     *
+     * @return base offsets of the completed swaps (their indexes must be rebuilt)
+     */
+    private java.util.Set<Long> completeInterruptedSwaps() throws IOException {
+        java.util.Set<Long> swapped = new java.util.HashSet<>();
+        File[] swaps = dir.listFiles((d, name) -> name.endsWith(LogFiles.LOG_SUFFIX + LogFiles.SWAP_SUFFIX));
+        if (swaps == null) {
+            return swapped;
+        }
+        for (File swap : swaps) {
+            long base = LogFiles.offsetFromFileName(swap.getName());
+            long next = nextOffsetOf(swap, base);
+            File[] all = dir.listFiles();
+            for (File f : all == null ? new File[0] : all) {
+                String name = f.getName();
+                if (f.equals(swap) || !Character.isDigit(name.charAt(0))) {
+                    continue;
+                }
+                long offset = LogFiles.offsetFromFileName(name);
+                boolean segmentFile = name.contains(LogFiles.LOG_SUFFIX) || name.contains(LogFiles.INDEX_SUFFIX)
+                    || name.contains(LogFiles.TIME_INDEX_SUFFIX);
+                if (segmentFile && offset >= base && (offset < next || offset == base)) {
+                    Files.deleteIfExists(f.toPath());
+                }
+            }
+            Files.move(swap.toPath(), LogFiles.logFile(dir, base).toPath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            swapped.add(base);
+            log.info("{}: completed an interrupted log cleaner swap of segment {}", topicPartition, base);
+        }
+        return swapped;
+    }
+
+    /** The offset after the last complete batch of a segment file. */
+    private static long nextOffsetOf(File segmentFile, long base) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(segmentFile.toPath(), java.nio.file.StandardOpenOption.READ)) {
+            int size = (int) Math.min(Integer.MAX_VALUE, ch.size());
+            HeaderReader reader = new HeaderReader(ch, size);
+            long next = base;
+            for (int position = 0; ; ) {
+                int at = reader.locate(position);
+                if (at < 0) {
+                    return next;
+                }
+                ByteBuffer buf = reader.buffer();
+                int batchSize = BatchHeader.totalSize(buf, at);
+                if (batchSize < BatchHeader.SIZE || position + (long) batchSize > size) {
+                    return next;
+                }
+                next = BatchHeader.lastOffset(buf, at) + 1;
+                position += batchSize;
+            }
+        }
+    }
+
     private void removeTemporaryFiles() throws IOException {
         File[] files = dir.listFiles();
         if (files == null) {
@@ -142,7 +203,8 @@ public final class Log implements Closeable {
         }
         for (File f : files) {
             String name = f.getName();
-            if (name.endsWith(LogFiles.DELETED_SUFFIX) || name.endsWith(LogFiles.CLEANED_SUFFIX) || name.endsWith(".tmp")) {
+            boolean orphanSwap = name.endsWith(LogFiles.SWAP_SUFFIX) && !name.endsWith(LogFiles.LOG_SUFFIX + LogFiles.SWAP_SUFFIX);
+            if (name.endsWith(LogFiles.DELETED_SUFFIX) || name.endsWith(LogFiles.CLEANED_SUFFIX) || name.endsWith(".tmp") || orphanSwap) {
                 Files.deleteIfExists(f.toPath());
             }
         }
@@ -501,6 +563,69 @@ public final class Log implements Closeable {
 
     public ProducerStateManager producerStateForReadOnlyUse() {
         return producerState;
+    }
+
+    // ---- log cleaner support ----
+
+    /** The segments other than the active one, in offset order (a snapshot). */
+    public List<LogSegment> inactiveSegments() {
+        List<LogSegment> out = new ArrayList<>(segments.values());
+        if (!out.isEmpty()) {
+            out.remove(out.size() - 1);
+        }
+        return out;
+    }
+
+    /** Producer id → offset of its last batch, for the cleaner to keep each producer's last batch. */
+    public Map<Long, Long> lastProducerBatchOffsets() {
+        synchronized (lock) {
+            Map<Long, Long> out = new java.util.HashMap<>();
+            producerState.producers().forEach((pid, entry) -> out.put(pid, entry.lastOffset()));
+            return out;
+        }
+    }
+
+    /** Opens a new segment file set with the {@code .cleaned} suffix, for the cleaner to fill. */
+    public LogSegment newCleanedSegment(long baseOffset) throws IOException {
+        File stale = new File(LogFiles.logFile(dir, baseOffset).getPath() + LogFiles.CLEANED_SUFFIX);
+        Files.deleteIfExists(stale.toPath());
+        Files.deleteIfExists(new File(LogFiles.indexFile(dir, baseOffset).getPath() + LogFiles.CLEANED_SUFFIX).toPath());
+        Files.deleteIfExists(new File(LogFiles.timeIndexFile(dir, baseOffset).getPath() + LogFiles.CLEANED_SUFFIX).toPath());
+        return LogSegment.open(dir, baseOffset, segmentConfig(), time, true, LogFiles.CLEANED_SUFFIX);
+    }
+
+    /**
+     * Replaces {@code old} (consecutive segments) with the flushed, cleaned segment. Crash-safe:
+     * the cleaned files are first renamed to {@code .swap} (a swap file found at startup is
+     * completed), then the old segments are renamed to {@code .deleted}, then the swap files take
+     * their final names.
+     *
+     * @return false (and nothing changed) if the old segments were meanwhile removed or replaced
+     */
+    public boolean replaceSegments(List<LogSegment> old, LogSegment cleaned) throws IOException {
+        synchronized (lock) {
+            for (LogSegment s : old) {
+                if (segments.get(s.baseOffset()) != s || closed) {
+                    return false;
+                }
+            }
+            cleaned.changeSuffix(LogFiles.CLEANED_SUFFIX, LogFiles.SWAP_SUFFIX);
+            for (LogSegment s : old) {
+                segments.remove(s.baseOffset());
+                s.addSuffix(LogFiles.DELETED_SUFFIX);
+                LogSegment doomed = s;
+                scheduler.scheduleOnce("delete-segment", () -> {
+                    try {
+                        doomed.delete();
+                    } catch (IOException e) {
+                        log.warn("{}: could not delete {}: {}", topicPartition, doomed.logFile(), e.toString());
+                    }
+                }, config.fileDeleteDelayMs());
+            }
+            cleaned.changeSuffix(LogFiles.SWAP_SUFFIX, "");
+            segments.put(cleaned.baseOffset(), cleaned);
+            return true;
+        }
     }
 
     // ---- retention, truncation, flush ----

@@ -1,5 +1,7 @@
 package io.gregor.storage.log;
 
+import io.gregor.storage.cleaner.CleanerConfig;
+import io.gregor.storage.cleaner.LogCleaner;
 import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.util.Scheduler;
 import java.io.Closeable;
@@ -10,6 +12,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +61,8 @@ public final class LogManager implements Closeable {
                          long checkpointIntervalMs,            // log.flush.offset.checkpoint.interval.ms
                          long producerIdExpirationMs,          // producer.id.expiration.ms
                          long producerIdExpirationCheckMs,     // producer.id.expiration.check.interval.ms
-                         long initialTaskDelayMs) {            // log.initial.task.delay.ms
+                         long initialTaskDelayMs,              // log.initial.task.delay.ms
+                         CleanerConfig cleaner) {              // log.cleaner.*
     }
 
     private final Config config;
@@ -70,6 +74,7 @@ public final class LogManager implements Closeable {
     private final List<FileLock> locks = new ArrayList<>();
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private volatile boolean closed;
+    private LogCleaner cleaner;
 
     public LogManager(Config config, Function<String, LogConfig> topicConfigs, Time time, Scheduler scheduler) {
         this.config = config;
@@ -110,7 +115,7 @@ public final class LogManager implements Closeable {
                     loading.add(pool.submit(() -> Log.open(tp, child, topicConfigs.apply(tp.topic()), time, scheduler, clean,
                         recoveryPoints.getOrDefault(tp, 0L), logStarts.getOrDefault(tp, -1L), highWatermarks.getOrDefault(tp, -1L))));
                 }
-                if (!clean) {
+                if (!clean && Arrays.stream(children).anyMatch(c -> parseDirName(c.getName()) != null)) {
                     log.info("Log directory {} was not shut down cleanly; recovering unflushed data", dir);
                 }
             }
@@ -136,7 +141,14 @@ public final class LogManager implements Closeable {
                 l.removeExpiredProducers(config.producerIdExpirationMs());
             }
         }, config.producerIdExpirationCheckMs(), config.producerIdExpirationCheckMs()));
+        cleaner = new LogCleaner(config.cleaner(), logs::values, config.logDirs(), time);
+        cleaner.start();
         log.info("Loaded {} partition logs from {}", logs.size(), config.logDirs());
+    }
+
+    /** The log cleaner (compaction of compacted topics). */
+    public LogCleaner cleaner() {
+        return cleaner;
     }
 
     private void lockDir(File dir) throws IOException {
@@ -215,6 +227,9 @@ public final class LogManager implements Closeable {
         if (removed == null) {
             return;
         }
+        if (cleaner != null) {
+            cleaner.remove(tp);
+        }
         scheduler.scheduleOnce("delete-log-" + tp, () -> {
             try {
                 removed.closeAndDelete();
@@ -288,6 +303,9 @@ public final class LogManager implements Closeable {
             return;
         }
         closed = true;
+        if (cleaner != null) {
+            cleaner.close();
+        }
         for (ScheduledFuture<?> task : tasks) {
             task.cancel(false);
         }

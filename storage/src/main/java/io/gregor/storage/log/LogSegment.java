@@ -68,11 +68,21 @@ public final class LogSegment implements Closeable {
      * @param active whether appends will follow (indexes get room to grow)
      */
     public static LogSegment open(File dir, long baseOffset, SegmentConfig config, Time time, boolean active) throws IOException {
-        File log = LogFiles.logFile(dir, baseOffset);
+        return open(dir, baseOffset, config, time, active, "");
+    }
+
+    /**
+     * Opens segment files whose names carry {@code suffix} (e.g. {@code .cleaned} for a segment
+     * being written by the log cleaner, {@code .swap} for one about to replace others).
+     */
+    public static LogSegment open(File dir, long baseOffset, SegmentConfig config, Time time, boolean active, String suffix) throws IOException {
+        File log = new File(LogFiles.logFile(dir, baseOffset).getPath() + suffix);
         FileChannel channel = FileChannel.open(log.toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE);
-        OffsetIndex offsetIndex = new OffsetIndex(LogFiles.indexFile(dir, baseOffset), baseOffset, config.maxIndexSize(), active);
-        TimeIndex timeIndex = new TimeIndex(LogFiles.timeIndexFile(dir, baseOffset), baseOffset, config.maxIndexSize(), active);
+        OffsetIndex offsetIndex = new OffsetIndex(new File(LogFiles.indexFile(dir, baseOffset).getPath() + suffix), baseOffset,
+            config.maxIndexSize(), active);
+        TimeIndex timeIndex = new TimeIndex(new File(LogFiles.timeIndexFile(dir, baseOffset).getPath() + suffix), baseOffset,
+            config.maxIndexSize(), active);
         return new LogSegment(log, channel, offsetIndex, timeIndex, baseOffset, config, time.milliseconds());
     }
 
@@ -484,11 +494,42 @@ public final class LogSegment implements Closeable {
 
     /** Renames all files of this segment by appending {@code suffix} (e.g. {@code .deleted}). */
     void addSuffix(String suffix) throws IOException {
-        File renamed = new File(logFile.getPath() + suffix);
-        Files.move(logFile.toPath(), renamed.toPath());
-        logFile = renamed;
-        offsetIndex.renameTo(new File(offsetIndex.file().getPath() + suffix));
-        timeIndex.renameTo(new File(timeIndex.file().getPath() + suffix));
+        changeSuffix("", suffix);
+    }
+
+    /** Renames all files of this segment, replacing the name suffix {@code from} with {@code to}. */
+    public void changeSuffix(String from, String to) throws IOException {
+        File target = withSuffix(logFile, from, to);
+        Files.move(logFile.toPath(), target.toPath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        logFile = target;
+        offsetIndex.renameTo(withSuffix(offsetIndex.file(), from, to));
+        timeIndex.renameTo(withSuffix(timeIndex.file(), from, to));
+    }
+
+    private static File withSuffix(File file, String from, String to) {
+        String path = file.getPath();
+        if (!path.endsWith(from)) {
+            throw new IllegalArgumentException(file + " does not end with " + from);
+        }
+        return new File(path.substring(0, path.length() - from.length()) + to);
+    }
+
+    /** Ensures everything written so far is durable (cleaned segments before they are swapped in). */
+    public void flushAndTrim() throws IOException {
+        flush();
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+    }
+
+    /** Appends batches that already carry offsets (log cleaner output). Caller owns the segment. */
+    public void appendCleaned(ByteBuffer records) throws IOException {
+        append(records);
+    }
+
+    /** Stops index growth and finalizes the time index (a cleaned segment that will never take appends). */
+    public void seal() throws IOException {
+        onBecomeInactive();
     }
 
     /** Closes and deletes the segment's files. */
