@@ -23,6 +23,8 @@ import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -301,6 +303,68 @@ class ProtocolEdgeCasesIT {
         assertThat(Consume.readToEnd(broker.consumer(), topic, 1)).extracting(ConsumerRecord::value).containsExactly("ok0", "ok1");
     }
 
+    @Test
+    void shouldAnswerEveryAdvertisedVersionOfProduceListOffsetsFetchAndMetadata() throws Exception {
+        // Given
+        String topic = "every-version";
+        broker.createTopic(topic, 1);
+        Uuid topicId = broker.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId();
+        List<String> problems = new ArrayList<>();
+        int produced = 0;
+
+        try (VersionSweep sweep = new VersionSweep(broker.bootstrapServers())) {
+            // When / Then: each version's answer decodes and carries no error
+            for (short v : sweep.advertised(ApiKeys.PRODUCE)) {
+                ProduceRequestData.TopicProduceData target = v >= 13
+                    ? new ProduceRequestData.TopicProduceData().setTopicId(topicId)
+                    : new ProduceRequestData.TopicProduceData().setName(topic);
+                MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(("produce v" + v).getBytes()));
+                ProduceResponseData response = sweep.exchange(produce((short) -1, target, records), v, problems);
+                if (response != null) {
+                    PartitionProduceResponse result = partitionResult(response);
+                    sweep.expect(problems, "Produce v" + v, result.errorCode() == 0 && result.baseOffset() == produced, result);
+                    produced++;
+                }
+            }
+            for (short v : sweep.advertised(ApiKeys.LIST_OFFSETS)) {
+                for (long timestamp : new long[] {-2L, -1L}) {
+                    ListOffsetsResponseData response = sweep.exchange(new ListOffsetsRequestData().setReplicaId(-1)
+                        .setTopics(List.of(new ListOffsetsRequestData.ListOffsetsTopic().setName(topic).setPartitions(List.of(
+                            new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0).setTimestamp(timestamp))))), v, problems);
+                    if (response != null) {
+                        ListOffsetsResponseData.ListOffsetsPartitionResponse result = response.topics().get(0).partitions().get(0);
+                        long expected = timestamp == -2L ? 0 : produced;
+                        sweep.expect(problems, "ListOffsets v" + v + " timestamp " + timestamp,
+                            result.errorCode() == 0 && result.offset() == expected, result);
+                    }
+                }
+            }
+            for (short v : sweep.advertised(ApiKeys.FETCH)) {
+                FetchRequestData request = emptyFetch(topic, 0);
+                if (v >= 13) {
+                    request.topics().get(0).setTopic("").setTopicId(topicId);
+                }
+                FetchResponseData response = sweep.exchange(request, v, problems);
+                if (response != null) {
+                    FetchResponseData.PartitionData result = response.responses().get(0).partitions().get(0);
+                    sweep.expect(problems, "Fetch v" + v, result.errorCode() == 0 && result.highWatermark() == produced
+                        && result.records().sizeInBytes() > 0, result.errorCode() + " hw=" + result.highWatermark());
+                }
+            }
+            for (short v : sweep.advertised(ApiKeys.METADATA)) {
+                // Before v4 a request cannot say "do not auto-create" (the broker has auto-creation off anyway).
+                MetadataResponseData response = sweep.exchange(new MetadataRequestData().setAllowAutoTopicCreation(v < 4)
+                    .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName(topic))), v, problems);
+                if (response != null) {
+                    MetadataResponseData.MetadataResponseTopic result = response.topics().find(topic);
+                    sweep.expect(problems, "Metadata v" + v, result != null && result.errorCode() == 0 && result.partitions().size() == 1,
+                        result);
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
     // ---- helpers ----
 
     private static void assertBrokerServesNewConnections() throws IOException {
@@ -352,5 +416,53 @@ class ProtocolEdgeCasesIT {
                 (prefix + i).getBytes(StandardCharsets.UTF_8));
         }
         return out;
+    }
+
+    /**
+     * Sends one request per advertised version; a version whose answer closes the connection
+     * (or cannot be decoded) is recorded as a problem and the sweep goes on with a new connection.
+     */
+    private static final class VersionSweep implements AutoCloseable {
+        private final String bootstrapServers;
+        private final ApiVersionsResponseData advertised;
+        private WireClient client;
+
+        VersionSweep(String bootstrapServers) throws IOException {
+            this.bootstrapServers = bootstrapServers;
+            this.client = WireClient.connect(bootstrapServers);
+            this.advertised = apiVersions(client);
+        }
+
+        List<Short> advertised(ApiKeys key) {
+            ApiVersion range = advertised.apiKeys().find(key.id);
+            assertThat(range).as("%s advertised", key).isNotNull();
+            List<Short> versions = new ArrayList<>();
+            for (short v = range.minVersion(); v <= range.maxVersion(); v++) {
+                versions.add(v);
+            }
+            return versions;
+        }
+
+        <T extends ApiMessage> T exchange(ApiMessage request, short version, List<String> problems) throws IOException {
+            try {
+                return client.request(request, version);
+            } catch (IOException | RuntimeException e) {
+                problems.add(ApiKeys.forId(request.apiKey()) + " v" + version + ": no usable answer (" + e + ")");
+                client.close();
+                client = WireClient.connect(bootstrapServers);
+                return null;
+            }
+        }
+
+        void expect(List<String> problems, String what, boolean ok, Object actual) {
+            if (!ok) {
+                problems.add(what + ": unexpected answer " + actual);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            client.close();
+        }
     }
 }
