@@ -136,6 +136,7 @@ class CrashRecoveryIT {
         // Then
         assertThat(exitCode).as("exit code after SIGTERM (143 = 128 + SIGTERM, as for Kafka)").isIn(0, 143);
         assertThat(first.output()).contains("shut down in");
+        assertThat(first.output()).as("a fresh data directory needs no recovery").doesNotContain(RECOVERY_LINE);
         assertThat(second.output()).as("a clean stop needs no recovery").doesNotContain(RECOVERY_LINE);
         List<ConsumerRecord<String, String>> records = readAll();
         assertThat(records).hasSize(5_000);
