@@ -70,6 +70,7 @@ public final class Controller implements AutoCloseable {
             }
         });
         cache.addListener((previous, current) -> scheduleReconcile());
+        store.removeStaleElectionEntries(brokerId);
         latch.start();
     }
 
