@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DeleteTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -146,6 +147,24 @@ class CrashRecoveryIT {
             RecordMetadata next = producer.send(new ProducerRecord<>(TOPIC, 0, "k", "after-restart")).get();
             long before = records.stream().filter(r -> r.partition() == 0).count();
             assertThat(next.offset()).as("appends continue after the last offset").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void shouldDeleteTopicsRightAfterRestartFromSigkill() throws Exception {
+        // Given a broker killed with a topic in place
+        GregorProcess first = startBroker("gregor-1.log");
+        createTopic();
+        first.kill();
+
+        // When
+        startBroker("gregor-2.log");
+
+        // Then: the restarted broker is controller at once, not only when the killed process's
+        // ZooKeeper session expires (zookeeper.session.timeout.ms, 18 s by default)
+        try (Admin admin = Clients.admin(bootstrapServers())) {
+            admin.deleteTopics(List.of(TOPIC), new DeleteTopicsOptions().timeoutMs(8_000)).all().get(10, TimeUnit.SECONDS);
+            assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).doesNotContain(TOPIC);
         }
     }
 
