@@ -3,6 +3,7 @@ package io.gregor.it;
 import io.gregor.server.Broker;
 import io.gregor.server.BrokerConfig;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,8 +152,14 @@ public final class GregorBrokerExtension implements BeforeAllCallback, AfterAllC
         return broker;
     }
 
+    /** The advertised listener, for clients' bootstrap.servers. */
     public String bootstrapServers() {
         return broker.bootstrapServers();
+    }
+
+    /** Where the broker really listens (which differs when it advertises a proxy). */
+    public InetSocketAddress listenerAddress() {
+        return new InetSocketAddress("127.0.0.1", port);
     }
 
     /** The admin client of this broker; closed with the broker. */
