@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -59,7 +60,7 @@ public final class Controller implements AutoCloseable {
         latch.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {
-                thread.execute(Controller.this::becomeActive);
+                submit(Controller.this::becomeActive);
             }
 
             @Override
@@ -69,6 +70,7 @@ public final class Controller implements AutoCloseable {
             }
         });
         cache.addListener((previous, current) -> scheduleReconcile());
+        store.removeStaleElectionEntries(brokerId);
         latch.start();
     }
 
@@ -96,12 +98,21 @@ public final class Controller implements AutoCloseable {
 
     private void scheduleReconcile() {
         if (active && reconcileScheduled.compareAndSet(false, true)) {
-            thread.execute(() -> {
+            submit(() -> {
                 reconcileScheduled.set(false);
                 if (active) {
                     reconcile(cache.image());
                 }
             });
+        }
+    }
+
+    /** Runs a task on the controller thread, unless the controller is closed. */
+    private void submit(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (RejectedExecutionException e) {
+            // Closed: the next controller takes over from the state in ZooKeeper.
         }
     }
 
@@ -118,8 +129,11 @@ public final class Controller implements AutoCloseable {
                 }
             }
         } catch (Exception e) {
+            if (!active) {
+                return;
+            }
             log.warn("Controller reconciliation failed, will retry on the next change: {}", e.toString());
-            thread.execute(() -> sleepThenRetry());
+            submit(this::sleepThenRetry);
         }
     }
 

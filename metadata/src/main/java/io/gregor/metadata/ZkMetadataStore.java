@@ -2,6 +2,7 @@ package io.gregor.metadata;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +124,39 @@ public final class ZkMetadataStore implements AutoCloseable {
                 }
                 throw new IllegalStateException("Broker id " + registration.id() + " is already registered by a live broker at "
                     + old.endpoints() + "; every broker needs a unique broker.id");
+            }
+        }
+    }
+
+    /**
+     * Deletes controller-election entries that carry this broker's id but belong to another
+     * ZooKeeper session: left by an earlier process of this broker that died without closing
+     * its session (SIGKILL, power loss). Otherwise such an entry keeps its place in the election
+     * until that session expires ({@code zookeeper.session.timeout.ms}), and until then the
+     * cluster has no controller: no leader elections, no topic deletions.
+     */
+    public void removeStaleElectionEntries(int brokerId) throws Exception {
+        if (zk.checkExists().forPath(ZkPaths.CONTROLLER_ELECTION) == null) {
+            return;
+        }
+        long session = zk.getZookeeperClient().getZooKeeper().getSessionId();
+        byte[] id = Integer.toString(brokerId).getBytes(StandardCharsets.UTF_8);
+        for (String child : zk.getChildren().forPath(ZkPaths.CONTROLLER_ELECTION)) {
+            String path = ZkPaths.CONTROLLER_ELECTION + "/" + child;
+            Stat stat = new Stat();
+            byte[] data;
+            try {
+                data = zk.getData().storingStatIn(stat).forPath(path);
+            } catch (KeeperException.NoNodeException gone) {
+                continue;
+            }
+            if (Arrays.equals(data, id) && stat.getEphemeralOwner() != session) {
+                try {
+                    zk.delete().withVersion(stat.getVersion()).forPath(path);
+                    log.info("Removed a stale controller-election entry of broker {} left by an earlier session", brokerId);
+                } catch (KeeperException.NoNodeException | KeeperException.BadVersionException ignored) {
+                    // Gone already.
+                }
             }
         }
     }

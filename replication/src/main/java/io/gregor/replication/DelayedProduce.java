@@ -2,6 +2,7 @@ package io.gregor.replication;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,12 @@ final class DelayedProduce implements PartitionWatcher {
     @Override
     public void onPartitionChange() {
         if (!future.isDone() && checkScheduled.compareAndSet(false, true)) {
-            executor.execute(this::check);
+            try {
+                executor.execute(this::check);
+            } catch (RejectedExecutionException e) {
+                // The connection's event loop has shut down: nobody is left to answer.
+                future.completeExceptionally(e);
+            }
         }
     }
 

@@ -320,6 +320,11 @@ public final class Broker implements AutoCloseable {
         if (network != null) {
             network.stopAccepting();
         }
+        // Resign as controller before leaving the cluster: a controller that sees its own broker
+        // go away starts moving leadership off it, half of which is then cut short by the shutdown.
+        if (controller != null) {
+            controller.close();
+        }
         if (store != null) {
             store.deregisterBroker(config.brokerId());
         }
@@ -328,9 +333,6 @@ public final class Broker implements AutoCloseable {
         }
         if (groupCoordinator != null) {
             groupCoordinator.close();
-        }
-        if (controller != null) {
-            controller.close();
         }
         if (logManager != null) {
             try {

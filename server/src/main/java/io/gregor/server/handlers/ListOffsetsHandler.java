@@ -41,6 +41,9 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ListOffsetsRequestData request) {
         MetadataImage image = cache.image();
+        // LeaderEpoch exists from v4 on and is not ignorable: setting it in an older version's
+        // answer makes the response unencodable (and the connection is closed).
+        boolean withLeaderEpoch = context.apiVersion() >= 4;
         FetchIsolation isolation = request.replicaId() >= 0 ? FetchIsolation.LOG_END
             : request.isolationLevel() == 1 ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK;
         ListOffsetsResponseData response = new ListOffsetsResponseData();
@@ -49,7 +52,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             TopicImage topic = image.topic(t.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : t.partitions()) {
                 ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
-                    .setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1);
+                    .setTimestamp(-1).setOffset(-1);
                 TopicPartition tp = new TopicPartition(t.name(), p.partitionIndex());
                 Partition partition = replicaManager.partition(tp);
                 if (topic == null || topic.partition(p.partitionIndex()) == null) {
@@ -61,8 +64,10 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                 } else {
                     try {
                         TimestampOffset found = partition.offsetForTimestamp(p.timestamp(), isolation, p.currentLeaderEpoch());
-                        out.setTimestamp(found.timestamp()).setOffset(found.offset())
-                            .setLeaderEpoch(found.offset() >= 0 ? partition.leaderEpoch() : -1);
+                        out.setTimestamp(found.timestamp()).setOffset(found.offset());
+                        if (withLeaderEpoch && found.offset() >= 0) {
+                            out.setLeaderEpoch(partition.leaderEpoch());
+                        }
                     } catch (RuntimeException e) {
                         out.setErrorCode(Errors.forException(e).code());
                     }

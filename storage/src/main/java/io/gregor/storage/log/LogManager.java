@@ -99,6 +99,7 @@ public final class LogManager implements Closeable {
                 Map<TopicPartition, Long> recoveryPoints = new OffsetCheckpointFile(new File(dir, RECOVERY_POINT_CHECKPOINT)).read();
                 Map<TopicPartition, Long> logStarts = new OffsetCheckpointFile(new File(dir, LOG_START_CHECKPOINT)).read();
                 Map<TopicPartition, Long> highWatermarks = new OffsetCheckpointFile(new File(dir, HIGH_WATERMARK_CHECKPOINT)).read();
+                int loadingBefore = loading.size();
                 File[] children = dir.listFiles(File::isDirectory);
                 if (children == null) {
                     continue;
@@ -115,7 +116,7 @@ public final class LogManager implements Closeable {
                     loading.add(pool.submit(() -> Log.open(tp, child, topicConfigs.apply(tp.topic()), time, scheduler, clean,
                         recoveryPoints.getOrDefault(tp, 0L), logStarts.getOrDefault(tp, -1L), highWatermarks.getOrDefault(tp, -1L))));
                 }
-                if (!clean && Arrays.stream(children).anyMatch(c -> parseDirName(c.getName()) != null)) {
+                if (!clean && loading.size() > loadingBefore) {
                     log.info("Log directory {} was not shut down cleanly; recovering unflushed data", dir);
                 }
             }
