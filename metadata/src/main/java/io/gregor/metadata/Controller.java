@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -96,7 +97,7 @@ public final class Controller implements AutoCloseable {
 
     private void scheduleReconcile() {
         if (active && reconcileScheduled.compareAndSet(false, true)) {
-            thread.execute(() -> {
+            execute(() -> {
                 reconcileScheduled.set(false);
                 if (active) {
                     reconcile(cache.image());
@@ -118,8 +119,25 @@ public final class Controller implements AutoCloseable {
                 }
             }
         } catch (Exception e) {
+            if (!active) {
+                // close() interrupts the thread while it writes; a controller that is closing or has
+                // lost the leadership has nothing to retry (and its executor may be shut down).
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
             log.warn("Controller reconciliation failed, will retry on the next change: {}", e.toString());
-            thread.execute(() -> sleepThenRetry());
+            execute(this::sleepThenRetry);
+        }
+    }
+
+    /** Runs {@code task} on the controller thread, unless the controller is closing. */
+    private void execute(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (RejectedExecutionException closing) {
+            // close() shut the executor down: the task is moot.
         }
     }
 
