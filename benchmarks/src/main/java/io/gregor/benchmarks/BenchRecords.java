@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -52,6 +54,32 @@ final class BenchRecords {
     static int recordCount(MemoryRecords records) {
         RecordBatch batch = records.batches().iterator().next();
         return (int) (batch.lastOffset() - batch.baseOffset() + 1);
+    }
+
+    private static final List<Path> TEMP = new CopyOnWriteArrayList<>();
+
+    static {
+        // Teardown deletes eagerly; this also cleans up when a setup failed (JMH then skips teardown).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Path p : TEMP) {
+                try {
+                    deleteRecursively(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+        }, "gregor-bench-cleanup"));
+    }
+
+    /** A new temporary directory (or file) under {@code java.io.tmpdir} or {@code -Dgregor.bench.dir}, deleted at exit. */
+    static Path tempDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(benchDir(), prefix);
+        TEMP.add(dir);
+        return dir;
+    }
+
+    static Path benchDir() {
+        return Path.of(System.getProperty("gregor.bench.dir", System.getProperty("java.io.tmpdir")));
     }
 
     static void deleteRecursively(Path dir) throws IOException {

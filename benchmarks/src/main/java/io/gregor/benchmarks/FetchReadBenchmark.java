@@ -5,7 +5,6 @@ import io.gregor.storage.log.FetchDataInfo;
 import io.gregor.storage.log.FetchIsolation;
 import io.gregor.storage.log.Log;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
@@ -58,7 +57,7 @@ public class FetchReadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dir = Files.createTempDirectory(ProduceAppendBenchmark.benchDir(), "gregor-jmh-fetch");
+        dir = BenchRecords.tempDir("gregor-jmh-fetch");
         scheduler = new QueueScheduler();
         log = Log.open(new TopicPartition("bench", 0), dir.resolve("bench-0").toFile(),
             LogConfig.create(Map.of(), Map.of()), Time.SYSTEM, scheduler, true, 0, -1, -1);

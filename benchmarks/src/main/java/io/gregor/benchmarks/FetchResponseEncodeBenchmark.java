@@ -7,7 +7,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -48,7 +47,7 @@ public class FetchResponseEncodeBenchmark {
     @Param({"1", "16"})
     public int partitions;
 
-    private Path file;
+    private Path dir;
     private FileChannel channel;
     private FetchResponseData response;
     private short version;
@@ -57,8 +56,9 @@ public class FetchResponseEncodeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        file = Files.createTempFile(ProduceAppendBenchmark.benchDir(), "gregor-jmh-fetch", ".log");
-        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        dir = BenchRecords.tempDir("gregor-jmh-encode");
+        channel = FileChannel.open(dir.resolve("segment.log"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
         channel.write(ByteBuffer.allocate(1), (long) partitions * SLICE - 1); // sparse file of the right length
         version = ApiKeys.FETCH.latestVersion();
         headerVersion = ApiKeys.FETCH.responseHeaderVersion(version);
@@ -89,6 +89,6 @@ public class FetchResponseEncodeBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         channel.close();
-        Files.deleteIfExists(file);
+        BenchRecords.deleteRecursively(dir);
     }
 }

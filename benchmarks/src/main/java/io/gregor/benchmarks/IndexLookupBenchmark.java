@@ -8,7 +8,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Random;
@@ -58,7 +57,7 @@ public class IndexLookupBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dir = Files.createTempDirectory(ProduceAppendBenchmark.benchDir(), "gregor-jmh-index");
+        dir = BenchRecords.tempDir("gregor-jmh-index");
         File offsetFile = dir.resolve("00000000000001000000.index").toFile();
         File timeFile = dir.resolve("00000000000001000000.timeindex").toFile();
         ByteBuffer offsets = ByteBuffer.allocate(entries * 8);

@@ -4,7 +4,6 @@ import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.log.Log;
 import io.gregor.storage.log.LogAppendInfo;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +59,7 @@ public class ProduceAppendBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dir = Files.createTempDirectory(benchDir(), "gregor-jmh-append");
+        dir = BenchRecords.tempDir("gregor-jmh-append");
         scheduler = new QueueScheduler();
         log = Log.open(new TopicPartition("bench", 0), dir.resolve("bench-0").toFile(),
             LogConfig.create(Map.of(), Map.of()), Time.SYSTEM, scheduler, true, 0, -1, -1);
@@ -94,9 +93,5 @@ public class ProduceAppendBenchmark {
         log.close();
         scheduler.close();
         BenchRecords.deleteRecursively(dir);
-    }
-
-    static Path benchDir() {
-        return Path.of(System.getProperty("gregor.bench.dir", System.getProperty("java.io.tmpdir")));
     }
 }
