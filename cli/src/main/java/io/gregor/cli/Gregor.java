@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code gregor} command line. */
 @Command(name = "gregor", mixinStandardHelpOptions = true, versionProvider = Gregor.Version.class,
     description = "Gregor: a distributed event streaming platform that speaks the Apache Kafka protocol.",
-    subcommands = {StartCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {StartCommand.class, ZookeeperCommand.class, CommandLine.HelpCommand.class})
 public final class Gregor implements Runnable {
 
     @CommandLine.Spec

@@ -68,6 +68,10 @@ final class DelayedProduce implements PartitionWatcher {
             if (p.highWatermark() <= r.lastOffset()) {
                 return false;
             }
+            if (!p.hasEnoughInSyncReplicas()) {
+                results.put(e.getKey(), r.withError(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+                    "The records were written but the in-sync replicas fell below min.insync.replicas"));
+            }
         }
         return true;
     }

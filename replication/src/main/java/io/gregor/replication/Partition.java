@@ -1,13 +1,19 @@
 package io.gregor.replication;
 
 import io.gregor.metadata.PartitionImage;
+import io.gregor.metadata.PartitionState;
 import io.gregor.storage.log.FetchDataInfo;
 import io.gregor.storage.log.FetchIsolation;
 import io.gregor.storage.log.Log;
 import io.gregor.storage.log.LogAppendInfo;
 import io.gregor.storage.log.LogOffsetMetadata;
 import io.gregor.storage.log.TimestampOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.kafka.common.TopicPartition;
@@ -17,35 +23,57 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A partition replica hosted by this broker: its log and its role (leader or follower) at a
- * leader epoch.
+ * leader epoch, as the metadata in ZooKeeper says.
  *
- * <p>As leader it takes appends, keeps the high watermark at the smallest log end offset among
- * the in-sync replicas (just its own while it is the only one), and wakes up waiters when the
- * high watermark moves. Requests carrying a leader epoch are checked against the current one
- * (KIP-320): an older epoch is FENCED_LEADER_EPOCH, a newer one UNKNOWN_LEADER_EPOCH.
+ * <p>As leader it takes appends, tracks each follower's log end from its fetches, keeps the high
+ * watermark at the smallest log end among the in-sync replicas, and changes the ISR: a follower
+ * that reaches the high watermark (and the start of the current leader epoch) joins; one that has
+ * not caught up for {@code replica.lag.time.max.ms} leaves. An ISR change is written to ZooKeeper
+ * conditionally on the state's version and takes effect when the metadata comes back; until then
+ * the high watermark is computed over the larger of the old and proposed ISR, so it never
+ * advances on the strength of a replica that might not be in sync (KIP-497's rule).
+ *
+ * <p>Requests carrying a leader epoch are checked against the current one (KIP-320): an older
+ * epoch is FENCED_LEADER_EPOCH, a newer one UNKNOWN_LEADER_EPOCH. A broker that lost its
+ * ZooKeeper session is {@linkplain #setFenced fenced}: it refuses to act as leader until it is
+ * registered again.
  *
  * <p>Thread-safety: role changes take the write lock; appends and reads take the read lock, so
  * an append never straddles a leadership change.
  */
 public final class Partition {
+    private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
+
     private final TopicPartition topicPartition;
     private final int localBrokerId;
+    private final Time time;
+    private final IsrWriter isrWriter;
     private final ReentrantReadWriteLock leaderIsrLock = new ReentrantReadWriteLock();
     private final ConcurrentLinkedQueue<PartitionWatcher> watchers = new ConcurrentLinkedQueue<>();
+    private final Map<Integer, FollowerState> followers = new ConcurrentHashMap<>();
     private volatile Log log;
     private volatile Uuid topicId;
+    private volatile PartitionState state;
+    private volatile int stateVersion = -1;
     private volatile int leaderId = -1;
     private volatile int leaderEpoch = -1;
     private volatile List<Integer> isr = List.of();
     private volatile List<Integer> replicas = List.of();
-    private final java.util.concurrent.ConcurrentHashMap<Integer, Long> followerLogEndOffsets = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile List<Integer> pendingIsr;
+    private volatile long leaderEpochStartOffset;
+    private volatile boolean fenced;
 
-    Partition(TopicPartition topicPartition, int localBrokerId) {
+    Partition(TopicPartition topicPartition, int localBrokerId, Time time, IsrWriter isrWriter) {
         this.topicPartition = topicPartition;
         this.localBrokerId = localBrokerId;
+        this.time = time;
+        this.isrWriter = isrWriter;
     }
 
     public TopicPartition topicPartition() {
@@ -61,7 +89,7 @@ public final class Partition {
     }
 
     public boolean isLeader() {
-        return leaderId == localBrokerId;
+        return leaderId == localBrokerId && !fenced;
     }
 
     public int leaderId() {
@@ -76,28 +104,63 @@ public final class Partition {
         return isr;
     }
 
-    /** Applies the partition's state from the metadata; returns true when this broker's role or epoch changed. */
-    boolean applyState(Log newLog, Uuid newTopicId, PartitionImage image) {
+    public List<Integer> replicas() {
+        return replicas;
+    }
+
+    void setFenced(boolean fenced) {
+        this.fenced = fenced;
+    }
+
+    /** How this broker's role changed with a metadata update. */
+    enum RoleChange { NONE, LEADER, FOLLOWER }
+
+    /** Applies the partition's state from the metadata. */
+    RoleChange applyState(Log newLog, Uuid newTopicId, PartitionImage image) {
+        RoleChange change;
         leaderIsrLock.writeLock().lock();
         try {
-            boolean changed = image.leaderEpoch() != leaderEpoch || image.leader() != leaderId || newLog != log;
+            boolean epochChanged = image.leaderEpoch() != leaderEpoch || image.leader() != leaderId || newLog != log;
             this.log = newLog;
             this.topicId = newTopicId;
+            this.state = image.state();
+            this.stateVersion = image.stateVersion();
             this.leaderId = image.leader();
             this.leaderEpoch = image.leaderEpoch();
             this.isr = image.isr();
             this.replicas = image.replicas();
-            if (changed) {
-                followerLogEndOffsets.clear();
+            this.pendingIsr = null;
+            change = RoleChange.NONE;
+            if (epochChanged) {
+                if (leaderId == localBrokerId) {
+                    long now = time.milliseconds();
+                    followers.clear();
+                    for (int r : replicas) {
+                        if (r != localBrokerId) {
+                            followers.put(r, FollowerState.initial(now, isr.contains(r)));
+                        }
+                    }
+                    leaderEpochStartOffset = newLog.logEndOffset();
+                    newLog.leaderEpochs().assign(leaderEpoch, leaderEpochStartOffset);
+                    change = RoleChange.LEADER;
+                } else {
+                    followers.clear();
+                    change = RoleChange.FOLLOWER;
+                }
             }
-            if (isLeader()) {
+            if (leaderId == localBrokerId) {
+                followers.keySet().retainAll(replicas);
+                for (int r : replicas) {
+                    if (r != localBrokerId) {
+                        followers.putIfAbsent(r, FollowerState.initial(time.milliseconds(), false));
+                    }
+                }
                 maybeIncrementHighWatermark();
             }
-            return changed;
         } finally {
             leaderIsrLock.writeLock().unlock();
         }
-        // Waiters re-check after any change (e.g. a fetch must now fail with NOT_LEADER).
+        return change;
     }
 
     void wakeWatchers() {
@@ -118,6 +181,15 @@ public final class Partition {
         return watchers.size();
     }
 
+    private void requireLeader() {
+        if (!isLeader() || log == null) {
+            throw new NotLeaderOrFollowerException("Broker " + localBrokerId + " is not the leader of " + topicPartition
+                + (fenced ? " (it lost its ZooKeeper session)" : ""));
+        }
+    }
+
+    // ---------------------------------------------------------------- leader: appends
+
     /**
      * Appends producer records as leader.
      *
@@ -128,10 +200,8 @@ public final class Partition {
         LogAppendInfo info;
         leaderIsrLock.readLock().lock();
         try {
+            requireLeader();
             Log l = log;
-            if (!isLeader() || l == null) {
-                throw new NotLeaderOrFollowerException("Broker " + localBrokerId + " is not the leader of " + topicPartition);
-            }
             int minIsr = l.config().minInSyncReplicas();
             if (requiredAcks == -1 && isr.size() < minIsr) {
                 throw new NotEnoughReplicasException("The size of the current ISR " + isr + " of " + topicPartition
@@ -146,32 +216,146 @@ public final class Partition {
         return info;
     }
 
-    /**
-     * Moves the high watermark to the smallest log end offset of the in-sync replicas. A
-     * follower in the ISR whose log end is not known yet holds the high watermark where it is.
-     */
-    private void maybeIncrementHighWatermark() {
+    /** Whether the in-sync replicas still satisfy min.insync.replicas (checked when an acks=all produce completes). */
+    boolean hasEnoughInSyncReplicas() {
         Log l = log;
-        if (l == null) {
-            return;
+        return l != null && isr.size() >= l.config().minInSyncReplicas();
+    }
+
+    // ---------------------------------------------------------------- leader: high watermark and ISR
+
+    /** The replicas the high watermark must wait for: the ISR plus any proposed addition. */
+    private Set<Integer> maximalIsr() {
+        Set<Integer> all = new LinkedHashSet<>(isr);
+        List<Integer> pending = pendingIsr;
+        if (pending != null) {
+            all.addAll(pending);
+        }
+        return all;
+    }
+
+    /** Moves the high watermark to the smallest log end offset of the (maximal) in-sync replicas. */
+    private boolean maybeIncrementHighWatermark() {
+        Log l = log;
+        if (l == null || leaderId != localBrokerId) {
+            return false;
         }
         LogOffsetMetadata candidate = l.logEndOffsetMetadata();
-        for (int replica : isr) {
+        for (int replica : maximalIsr()) {
             if (replica == localBrokerId) {
                 continue;
             }
-            Long followerEnd = followerLogEndOffsets.get(replica);
-            if (followerEnd == null) {
+            FollowerState f = followers.get(replica);
+            if (f == null || f.logEndOffset() < 0) {
+                return false;
+            }
+            if (f.logEndOffset() < candidate.offset()) {
+                candidate = l.offsetMetadata(f.logEndOffset());
+            }
+        }
+        long hw = l.highWatermark();
+        if (candidate.offset() > hw || (candidate.offset() == hw && !l.highWatermarkMetadata().positionKnown())) {
+            l.updateHighWatermark(candidate);
+            return candidate.offset() > hw;
+        }
+        return false;
+    }
+
+    /**
+     * Records a follower's fetch: its log end, whether it is caught up, maybe its return to the
+     * ISR, and maybe a higher high watermark.
+     */
+    void updateFollowerFetchState(int replicaId, long fetchOffset, long leaderLogEnd) {
+        boolean hwMoved;
+        leaderIsrLock.readLock().lock();
+        try {
+            if (leaderId != localBrokerId || !replicas.contains(replicaId) || replicaId == localBrokerId) {
                 return;
             }
-            if (followerEnd < candidate.offset()) {
-                candidate = l.offsetMetadata(followerEnd);
-            }
+            long now = time.milliseconds();
+            followers.compute(replicaId, (id, s) -> (s == null ? FollowerState.initial(now, false) : s)
+                .onFetch(fetchOffset, leaderLogEnd, now));
+            maybeExpandIsr(replicaId);
+            hwMoved = maybeIncrementHighWatermark();
+        } finally {
+            leaderIsrLock.readLock().unlock();
         }
-        if (candidate.offset() > l.highWatermark() || (candidate.offset() == l.highWatermark() && !l.highWatermarkMetadata().positionKnown())) {
-            l.updateHighWatermark(candidate);
+        if (hwMoved) {
+            wakeWatchers();
         }
     }
+
+    private void maybeExpandIsr(int replicaId) {
+        if (isr.contains(replicaId) || pendingIsr != null || fenced) {
+            return;
+        }
+        FollowerState f = followers.get(replicaId);
+        Log l = log;
+        if (f != null && l != null && f.logEndOffset() >= l.highWatermark() && f.logEndOffset() >= leaderEpochStartOffset) {
+            List<Integer> expanded = new ArrayList<>(isr);
+            expanded.add(replicaId);
+            proposeIsr(expanded, "replica " + replicaId + " caught up");
+        }
+    }
+
+    /** Removes followers that have not caught up within {@code maxLagMs} from the ISR. */
+    void maybeShrinkIsr(long maxLagMs) {
+        leaderIsrLock.readLock().lock();
+        try {
+            if (leaderId != localBrokerId || pendingIsr != null || fenced) {
+                return;
+            }
+            long now = time.milliseconds();
+            List<Integer> kept = new ArrayList<>();
+            List<Integer> lagging = new ArrayList<>();
+            for (int r : isr) {
+                FollowerState f = followers.get(r);
+                if (r != localBrokerId && (f == null || now - f.lastCaughtUpTimeMs() > maxLagMs)) {
+                    lagging.add(r);
+                } else {
+                    kept.add(r);
+                }
+            }
+            if (!lagging.isEmpty() && kept.contains(localBrokerId)) {
+                proposeIsr(kept, "replicas " + lagging + " have not caught up within " + maxLagMs + " ms");
+            }
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
+    }
+
+    private void proposeIsr(List<Integer> newIsr, String reason) {
+        PartitionState current = state;
+        int version = stateVersion;
+        if (current == null) {
+            return;
+        }
+        pendingIsr = List.copyOf(newIsr);
+        LOG.info("{}: proposing ISR {} -> {} at leader epoch {} ({})", topicPartition, isr, newIsr, leaderEpoch, reason);
+        List<Integer> proposed = pendingIsr;
+        isrWriter.write(topicPartition, current.withIsr(newIsr), version).whenComplete((written, error) -> {
+            if (error != null || !Boolean.TRUE.equals(written)) {
+                if (error != null) {
+                    LOG.warn("{}: ISR change to {} failed: {}", topicPartition, proposed, error.toString());
+                }
+                leaderIsrLock.writeLock().lock();
+                try {
+                    if (pendingIsr == proposed) {
+                        pendingIsr = null;
+                    }
+                } finally {
+                    leaderIsrLock.writeLock().unlock();
+                }
+            }
+        });
+    }
+
+    /** Whether an ISR change is waiting to be confirmed (for tests and metrics). */
+    boolean hasPendingIsrChange() {
+        return pendingIsr != null;
+    }
+
+    // ---------------------------------------------------------------- reads
 
     /** Checks the leader epoch a client sent (-1 means "don't check"). */
     void checkLeaderEpoch(int requestEpoch) {
@@ -189,30 +373,34 @@ public final class Partition {
         }
     }
 
-    /** Reads as leader for a consumer or a follower. */
-    public FetchDataInfo read(long fetchOffset, int maxBytes, FetchIsolation isolation, boolean minOneMessage, int currentLeaderEpoch) {
+    /** Reads as leader for a consumer (replicaId -1) or a follower (its broker id, which also records its progress). */
+    public FetchDataInfo read(long fetchOffset, int maxBytes, FetchIsolation isolation, boolean minOneMessage,
+                              int currentLeaderEpoch, int replicaId) {
+        FetchDataInfo info;
+        long leaderLogEnd;
         leaderIsrLock.readLock().lock();
         try {
-            Log l = log;
-            if (!isLeader() || l == null) {
-                throw new NotLeaderOrFollowerException("Broker " + localBrokerId + " is not the leader of " + topicPartition);
-            }
+            requireLeader();
             checkLeaderEpoch(currentLeaderEpoch);
-            return l.read(fetchOffset, maxBytes, isolation, minOneMessage);
+            Log l = log;
+            leaderLogEnd = l.logEndOffset();
+            info = l.read(fetchOffset, maxBytes, isolation, minOneMessage);
         } finally {
             leaderIsrLock.readLock().unlock();
         }
+        if (replicaId >= 0) {
+            updateFollowerFetchState(replicaId, fetchOffset, leaderLogEnd);
+        }
+        return info;
     }
 
     /** Offsets for ListOffsets; {@code timestamp} uses Kafka's special values (-1 latest, -2 earliest, -3 max). */
     public TimestampOffset offsetForTimestamp(long timestamp, FetchIsolation isolation, int currentLeaderEpoch) {
         leaderIsrLock.readLock().lock();
         try {
-            Log l = log;
-            if (!isLeader() || l == null) {
-                throw new NotLeaderOrFollowerException("Broker " + localBrokerId + " is not the leader of " + topicPartition);
-            }
+            requireLeader();
             checkLeaderEpoch(currentLeaderEpoch);
+            Log l = log;
             long upper = isolation == FetchIsolation.LOG_END ? l.logEndOffset() : l.highWatermark();
             if (timestamp == -2L || timestamp == -4L) {
                 return new TimestampOffset(-1L, l.logStartOffset());
@@ -225,6 +413,43 @@ public final class Partition {
                 return TimestampOffset.UNKNOWN;
             }
             return found;
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
+    }
+
+    /** OffsetsForLeaderEpoch as leader: the end offset of {@code epoch} in this log. */
+    public io.gregor.storage.epoch.EpochEndOffset endOffsetForEpoch(int epoch, int currentLeaderEpoch) {
+        leaderIsrLock.readLock().lock();
+        try {
+            requireLeader();
+            checkLeaderEpoch(currentLeaderEpoch);
+            Log l = log;
+            return l.leaderEpochs().endOffsetFor(epoch, l.logEndOffset());
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- follower
+
+    /** Appends records fetched from the leader. */
+    void appendAsFollower(MemoryRecords records, long leaderHighWatermark, long leaderLogStart) {
+        leaderIsrLock.readLock().lock();
+        try {
+            Log l = log;
+            if (l == null || leaderId == localBrokerId) {
+                return;
+            }
+            for (var batch : records.batches()) {
+                batch.ensureValid();
+            }
+            l.appendAsFollower(records);
+            l.maybeIncrementLogStartOffsetAsFollower(leaderLogStart);
+            long hw = Math.min(leaderHighWatermark, l.logEndOffset());
+            if (hw > l.highWatermark()) {
+                l.updateHighWatermark(l.offsetMetadata(hw));
+            }
         } finally {
             leaderIsrLock.readLock().unlock();
         }

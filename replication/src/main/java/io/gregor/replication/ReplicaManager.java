@@ -23,6 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,16 +42,60 @@ public final class ReplicaManager implements MetadataListener {
     private final int brokerId;
     private final LogManager logManager;
     private final Function<TopicImage, LogConfig> logConfigs;
+    private final Time time;
+    private final IsrWriter isrWriter;
+    private final FetcherConfig fetcherConfig;
+    private final ReplicaFetcherManager fetchers;
     private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private volatile boolean fenced;
     private boolean firstImage = true;
 
     /**
      * @param logConfigs the effective log config of a topic (broker defaults plus the topic's overrides)
      */
-    public ReplicaManager(int brokerId, LogManager logManager, Function<TopicImage, LogConfig> logConfigs) {
+    public ReplicaManager(int brokerId, LogManager logManager, Function<TopicImage, LogConfig> logConfigs, Time time,
+                          IsrWriter isrWriter, FetcherConfig fetcherConfig) {
         this.brokerId = brokerId;
         this.logManager = logManager;
         this.logConfigs = logConfigs;
+        this.time = time;
+        this.isrWriter = isrWriter;
+        this.fetcherConfig = fetcherConfig;
+        this.fetchers = new ReplicaFetcherManager(brokerId, fetcherConfig);
+    }
+
+    /**
+     * Fences (or unfences) every partition: while this broker has no ZooKeeper session it must
+     * not act as leader, because the controller may already have elected another.
+     */
+    public void setFenced(boolean value) {
+        this.fenced = value;
+        for (Partition p : partitions.values()) {
+            p.setFenced(value);
+            p.wakeWatchers();
+        }
+    }
+
+    /** Drops lagging followers from the ISRs this broker leads (run every replica.lag.time.max.ms / 2). */
+    public void maybeShrinkIsrs(long maxLagMs) {
+        for (Partition p : partitions.values()) {
+            p.maybeShrinkIsr(maxLagMs);
+        }
+    }
+
+    /** Whether this broker still leads any partition (controlled shutdown waits until it does not). */
+    public boolean leadsAnyPartition() {
+        for (Partition p : partitions.values()) {
+            if (p.isLeader()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Stops all replica fetchers. */
+    public void shutdown() {
+        fetchers.close();
     }
 
     public Partition partition(TopicPartition tp) {
@@ -80,10 +125,21 @@ public final class ReplicaManager implements MetadataListener {
                     continue;
                 }
                 try {
-                    Partition partition = partitions.computeIfAbsent(tp, key -> new Partition(key, brokerId));
+                    Partition partition = partitions.computeIfAbsent(tp, key -> {
+                        Partition created = new Partition(key, brokerId, time, isrWriter);
+                        created.setFenced(fenced);
+                        return created;
+                    });
                     Log partitionLog = partition.log() != null ? partition.log() : openLog(tp, topic.id());
-                    if (partition.applyState(partitionLog, topic.id(), p)) {
-                        log.debug("{}: now {} at leader epoch {}", tp, partition.isLeader() ? "leader" : "follower", p.leaderEpoch());
+                    Partition.RoleChange change = partition.applyState(partitionLog, topic.id(), p);
+                    if (p.leader() == brokerId) {
+                        fetchers.unfollow(tp);
+                    } else if (change == Partition.RoleChange.FOLLOWER || (p.hasLeader() && !fetchers.isFollowing(tp))) {
+                        maybeFollow(partition, topic, p, current);
+                    }
+                    if (change != Partition.RoleChange.NONE) {
+                        log.debug("{}: now {} at leader epoch {}", tp, change == Partition.RoleChange.LEADER ? "leader" : "follower",
+                            p.leaderEpoch());
                     }
                     partition.wakeWatchers();
                 } catch (RuntimeException e) {
@@ -94,6 +150,7 @@ public final class ReplicaManager implements MetadataListener {
         for (TopicPartition tp : new ArrayList<>(partitions.keySet())) {
             if (!hosted.containsKey(tp)) {
                 Partition removed = partitions.remove(tp);
+                fetchers.unfollow(tp);
                 logManager.deleteLog(tp);
                 if (removed != null) {
                     removed.wakeWatchers();
@@ -110,6 +167,17 @@ public final class ReplicaManager implements MetadataListener {
                 }
             }
         }
+    }
+
+    private void maybeFollow(Partition partition, TopicImage topic, PartitionImage p, MetadataImage image) {
+        TopicPartition tp = partition.topicPartition();
+        io.gregor.metadata.BrokerRegistration leader = p.hasLeader() ? image.brokers().get(p.leader()) : null;
+        io.gregor.metadata.Endpoint endpoint = leader == null ? null : leader.endpoint(fetcherConfig.listenerName());
+        if (endpoint == null) {
+            fetchers.unfollow(tp);
+            return;
+        }
+        fetchers.follow(partition, topic.id(), p.leader(), endpoint, p.leaderEpoch());
     }
 
     /** Opens the partition's log, replacing a log left by an earlier topic of the same name. */
@@ -149,7 +217,7 @@ public final class ReplicaManager implements MetadataListener {
                 LogAppendInfo info = partition.appendRecordsToLeader(e.getValue(), acks);
                 results.put(tp, new ProduceResult(Errors.NONE, null, info.firstOffset(), info.lastOffset(), info.logAppendTimeMs(),
                     info.logStartOffset()));
-                if (acks == -1 && partition.highWatermark() <= info.lastOffset()) {
+                if (acks == -1 && (partition.highWatermark() <= info.lastOffset() || !partition.hasEnoughInSyncReplicas())) {
                     waiting.put(tp, partition);
                 }
             } catch (RuntimeException ex) {
@@ -212,7 +280,8 @@ public final class ReplicaManager implements MetadataListener {
             }
             try {
                 int max = Math.min(f.maxBytes(), Math.max(0, budget));
-                FetchDataInfo info = partition.read(f.fetchOffset(), max, params.isolation(), first, f.currentLeaderEpoch());
+                FetchDataInfo info = partition.read(f.fetchOffset(), max, params.isolation(), first, f.currentLeaderEpoch(),
+                    params.replicaId());
                 Log l = partition.log();
                 int size = info.records().sizeInBytes();
                 if (size > 0) {

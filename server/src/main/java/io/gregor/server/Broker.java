@@ -13,6 +13,8 @@ import io.gregor.metadata.ReplicaAssignor;
 import io.gregor.metadata.ZkMetadataStore;
 import io.gregor.protocol.ApiRegistry;
 import io.gregor.protocol.network.NetworkServer;
+import io.gregor.replication.FetcherConfig;
+import io.gregor.replication.IsrWriter;
 import io.gregor.replication.ReplicaManager;
 import io.gregor.server.admin.ConfigAdmin;
 import io.gregor.server.admin.ConfigDescriber;
@@ -30,6 +32,7 @@ import io.gregor.server.handlers.DescribeConfigsHandler;
 import io.gregor.server.handlers.FetchHandler;
 import io.gregor.server.handlers.InitProducerIdHandler;
 import io.gregor.server.handlers.ListOffsetsHandler;
+import io.gregor.server.handlers.OffsetForLeaderEpochHandler;
 import io.gregor.server.handlers.MetadataHandler;
 import io.gregor.server.handlers.ProduceHandler;
 import io.gregor.server.handlers.group.DeleteGroupsHandler;
@@ -55,6 +58,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +89,7 @@ public final class Broker implements AutoCloseable {
     private NetworkServer network;
     private Controller controller;
     private GroupCoordinator groupCoordinator;
+    private ReplicaManager replicaManager;
     private List<Endpoint> advertised = List.of();
     private String clusterId;
     private long startupMs;
@@ -139,8 +145,17 @@ public final class Broker implements AutoCloseable {
         logManager = new LogManager(logManagerConfig(), topic -> topicLogConfig(describer, topic), Time.SYSTEM, scheduler);
         logManager.startup();
 
-        ReplicaManager replicaManager = new ReplicaManager(brokerId, logManager,
-            topic -> describer.logConfig(topic, cache.image().brokerConfigs()));
+        ExecutorService adminExecutor = Executors.newFixedThreadPool(2, daemonThreads("gregor-admin"));
+        closeables.add(adminExecutor::shutdownNow);
+        IsrWriter isrWriter = (tp, state, version) -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return store.updatePartitionState(tp.topic(), tp.partition(), state, version, -1);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, adminExecutor);
+        replicaManager = new ReplicaManager(brokerId, logManager,
+            topic -> describer.logConfig(topic, cache.image().brokerConfigs()), Time.SYSTEM, isrWriter, fetcherConfig());
         cache.addListenerAndReplay(replicaManager).get(30, TimeUnit.SECONDS);
         GroupCoordinator groupCoordinator = new GroupCoordinator(groupConfig(), replicaManager, Time.SYSTEM, 1,
             config.intValue(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS), config.intValue(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS),
@@ -148,8 +163,8 @@ public final class Broker implements AutoCloseable {
         this.groupCoordinator = groupCoordinator;
         cache.addListenerAndReplay(groupCoordinator).get(30, TimeUnit.SECONDS);
 
-        ExecutorService adminExecutor = Executors.newFixedThreadPool(2, daemonThreads("gregor-admin"));
-        closeables.add(adminExecutor::shutdownNow);
+        long maxLagMs = config.longValue(BrokerConfig.REPLICA_LAG_TIME_MAX_MS);
+        scheduler.schedule("isr-shrink", () -> replicaManager.maybeShrinkIsrs(maxLagMs), maxLagMs / 2, Math.max(1, maxLagMs / 2));
         TopicAdmin topicAdmin = new TopicAdmin(store, cache, config, new ReplicaAssignor(new Random()), adminExecutor);
         InternalTopics internalTopics = new InternalTopics(topicAdmin, cache, config);
         ConfigAdmin configAdmin = new ConfigAdmin(store, cache, config, describer, adminExecutor);
@@ -172,6 +187,7 @@ public final class Broker implements AutoCloseable {
             .register(new AlterConfigsHandler(configAdmin))
             .register(new IncrementalAlterConfigsHandler(configAdmin))
             .register(new DeleteRecordsHandler(cache, replicaManager))
+            .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
             .register(new DescribeLogDirsHandler(logManager, config.logDirs()))
             .register(new FindCoordinatorHandler(cache, groupCoordinator, internalTopics))
             .register(new JoinGroupHandler(groupCoordinator))
@@ -207,10 +223,12 @@ public final class Broker implements AutoCloseable {
         store.registerBroker(registration);
         store.curator().getConnectionStateListenable().addListener((client, state) -> {
             if (state == ConnectionState.LOST) {
-                log.warn("ZooKeeper session lost; broker {} will register again when the connection is back", brokerId);
+                log.warn("ZooKeeper session lost; broker {} stops acting as leader until it is registered again", brokerId);
+                replicaManager.setFenced(true);
             } else if (state == ConnectionState.RECONNECTED && !closed) {
                 try {
                     store.registerBroker(registration);
+                    replicaManager.setFenced(false);
                 } catch (Exception e) {
                     log.error("Could not register broker {} again after reconnecting to ZooKeeper", brokerId, e);
                 }
@@ -225,6 +243,17 @@ public final class Broker implements AutoCloseable {
     private LogConfig topicLogConfig(ConfigDescriber describer, String topic) {
         MetadataImage image = cache.image();
         return describer.logConfig(image.topic(topic), image.brokerConfigs());
+    }
+
+    private FetcherConfig fetcherConfig() {
+        return new FetcherConfig(config.intValue(BrokerConfig.REPLICA_FETCH_MAX_BYTES),
+            config.intValue(BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES),
+            config.intValue(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS),
+            config.intValue(BrokerConfig.REPLICA_FETCH_MIN_BYTES),
+            config.intValue(BrokerConfig.REPLICA_FETCH_BACKOFF_MS),
+            config.intValue(BrokerConfig.REPLICA_SOCKET_TIMEOUT_MS),
+            config.intValue(BrokerConfig.NUM_REPLICA_FETCHERS),
+            config.listeners().get(0).listenerName());
     }
 
     private GroupConfig groupConfig() {
@@ -297,6 +326,35 @@ public final class Broker implements AutoCloseable {
         return startupMs;
     }
 
+    /**
+     * Controlled shutdown: once deregistered, the controller (on another broker) moves leadership
+     * of this broker's partitions to other in-sync replicas; wait for that, so that clients switch
+     * over without errors and no acknowledged write is left only here.
+     */
+    private void maybeAwaitLeadershipMoved(long startNanos) {
+        if (replicaManager == null || !config.booleanValue(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE) || cache == null) {
+            return;
+        }
+        boolean othersAlive = cache.image().brokers().keySet().stream().anyMatch(id -> id != config.brokerId());
+        if (!othersAlive) {
+            return;
+        }
+        long deadline = startNanos + TimeUnit.SECONDS.toNanos(30);
+        while (replicaManager.leadsAnyPartition() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (replicaManager.leadsAnyPartition()) {
+            log.warn("Broker {} still leads partitions after 30 s of controlled shutdown; stopping anyway", config.brokerId());
+        } else {
+            log.info("Broker {} handed over leadership of its partitions", config.brokerId());
+        }
+    }
+
     public String zookeeperConnect() {
         return embeddedZk != null ? embeddedZk.connectString() : config.zookeeperConnect();
     }
@@ -327,6 +385,10 @@ public final class Broker implements AutoCloseable {
         }
         if (store != null) {
             store.deregisterBroker(config.brokerId());
+            maybeAwaitLeadershipMoved(t0);
+        }
+        if (replicaManager != null) {
+            replicaManager.shutdown();
         }
         if (network != null) {
             network.close();

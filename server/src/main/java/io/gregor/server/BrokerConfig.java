@@ -83,6 +83,7 @@ public final class BrokerConfig {
     public static final String REPLICA_FETCH_MIN_BYTES = "replica.fetch.min.bytes";
     public static final String REPLICA_FETCH_RESPONSE_MAX_BYTES = "replica.fetch.response.max.bytes";
     public static final String REPLICA_FETCH_BACKOFF_MS = "replica.fetch.backoff.ms";
+    public static final String REPLICA_SOCKET_TIMEOUT_MS = "replica.socket.timeout.ms";
     public static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
     public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
     public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
@@ -171,6 +172,7 @@ public final class BrokerConfig {
             .define(REPLICA_FETCH_MIN_BYTES, INT, 1, HIGH, "Minimum bytes of a follower fetch response.")
             .define(REPLICA_FETCH_RESPONSE_MAX_BYTES, INT, 10485760, atLeast(0), MEDIUM, "Bytes a follower fetches per request.")
             .define(REPLICA_FETCH_BACKOFF_MS, INT, 1000, atLeast(0), MEDIUM, "Pause after a failed follower fetch.")
+            .define(REPLICA_SOCKET_TIMEOUT_MS, INT, 30000, atLeast(1), HIGH, "Socket timeout of follower fetches.")
             .define(NUM_REPLICA_FETCHERS, INT, 1, atLeast(1), HIGH, "Fetcher threads per source broker.")
             .define(AUTO_LEADER_REBALANCE_ENABLE, BOOLEAN, true, HIGH, "Move leadership back to preferred replicas.")
             .define(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, LONG, 300L, atLeast(1), HIGH, "How often leader balance is checked.")

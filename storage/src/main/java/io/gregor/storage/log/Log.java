@@ -1,6 +1,7 @@
 package io.gregor.storage.log;
 
 import io.gregor.storage.config.LogConfig;
+import io.gregor.storage.epoch.LeaderEpochCache;
 import io.gregor.storage.producer.ProducerStateManager;
 import io.gregor.storage.util.Scheduler;
 import java.io.Closeable;
@@ -51,6 +52,7 @@ public final class Log implements Closeable {
     private final Object lock = new Object();
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final ProducerStateManager producerState;
+    private final LeaderEpochCache epochs;
     private volatile LogConfig config;
     private volatile LogOffsetMetadata logEndOffsetMetadata;
     private volatile LogOffsetMetadata highWatermarkMetadata;
@@ -67,6 +69,7 @@ public final class Log implements Closeable {
         this.time = time;
         this.scheduler = scheduler;
         this.producerState = new ProducerStateManager(dir);
+        this.epochs = new LeaderEpochCache(dir);
         this.lastFlushMs = time.milliseconds();
     }
 
@@ -135,6 +138,24 @@ public final class Log implements Closeable {
         long hw = Math.min(Math.max(highWatermark, logStartOffset), next);
         this.highWatermarkMetadata = LogOffsetMetadata.offsetOnly(hw);
         rebuildProducerState();
+        if (epochs.isEmpty() && next > logStartOffset) {
+            rebuildLeaderEpochs();
+        }
+        epochs.truncateFromEnd(next);
+        epochs.truncateFromStart(logStartOffset);
+    }
+
+    /** Recreates the leader epoch checkpoint from the batches' partition leader epochs. */
+    private void rebuildLeaderEpochs() throws IOException {
+        for (LogSegment segment : segments.values()) {
+            segment.forEachBatchHeader(logStartOffset, (buf, at) -> epochs.assign(BatchHeader.partitionLeaderEpoch(buf, at),
+                BatchHeader.baseOffset(buf, at)));
+        }
+    }
+
+    /** Which leader epoch wrote which offsets. */
+    public LeaderEpochCache leaderEpochs() {
+        return epochs;
     }
 
     /**
@@ -325,6 +346,7 @@ public final class Log implements Closeable {
             }
             long firstOffset = logEndOffset();
             long next = firstOffset;
+            epochs.assign(leaderEpoch, firstOffset);
             long maxTimestamp = RecordBatch.NO_TIMESTAMP;
             for (int at = start; at < end; at += BatchHeader.totalSize(buf, at)) {
                 buf.putLong(at + BatchHeader.BASE_OFFSET, next);
@@ -380,6 +402,7 @@ public final class Log implements Closeable {
                     throw new IllegalStateException(topicPartition + ": follower append at " + BatchHeader.baseOffset(buf, at)
                         + " below the log end " + expected);
                 }
+                epochs.assign(BatchHeader.partitionLeaderEpoch(buf, at), BatchHeader.baseOffset(buf, at));
                 last = BatchHeader.lastOffset(buf, at);
                 expected = last + 1;
                 maxTimestamp = Math.max(maxTimestamp, BatchHeader.maxTimestamp(buf, at));
@@ -679,6 +702,7 @@ public final class Log implements Closeable {
                 if (newStart != logStartOffset) {
                     logStartOffset = newStart;
                     producerState.removeBefore(newStart);
+                    epochs.truncateFromStart(newStart);
                 }
                 log.info("{}: deleted {} segment(s) by retention; log start offset is now {}", topicPartition, deletable.size(), logStartOffset);
             } catch (IOException e) {
@@ -715,8 +739,29 @@ public final class Log implements Closeable {
             if (newStart > logStartOffset) {
                 logStartOffset = newStart;
                 producerState.removeBefore(newStart);
+                epochs.truncateFromStart(newStart);
             }
             return logStartOffset;
+        }
+    }
+
+    /**
+     * A follower follows the leader's log start offset (retention or DeleteRecords on the
+     * leader). Offsets beyond its own log end mean it lags behind data that no longer exists:
+     * it restarts its log there.
+     */
+    public void maybeIncrementLogStartOffsetAsFollower(long leaderLogStart) {
+        synchronized (lock) {
+            if (leaderLogStart <= logStartOffset) {
+                return;
+            }
+            if (leaderLogStart > logEndOffset()) {
+                truncateFullyAndStartAt(leaderLogStart);
+                return;
+            }
+            logStartOffset = leaderLogStart;
+            producerState.removeBefore(leaderLogStart);
+            epochs.truncateFromStart(leaderLogStart);
         }
     }
 
@@ -741,6 +786,7 @@ public final class Log implements Closeable {
                     highWatermarkMetadata = LogOffsetMetadata.offsetOnly(offset);
                 }
                 recoveryPoint = Math.min(recoveryPoint, offset);
+                epochs.truncateFromEnd(offset);
                 producerState.deleteSnapshotsAbove(offset);
                 rebuildProducerState();
             } catch (IOException e) {
@@ -764,6 +810,7 @@ public final class Log implements Closeable {
                 recoveryPoint = newOffset;
                 producerState.clear();
                 producerState.deleteSnapshotsAbove(-1);
+                epochs.clear();
             } catch (IOException e) {
                 throw new KafkaStorageException("Error truncating " + topicPartition, e);
             }

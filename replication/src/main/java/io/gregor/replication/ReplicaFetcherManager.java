@@ -1,0 +1,78 @@
+package io.gregor.replication;
+
+import io.gregor.metadata.Endpoint;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Owns the replica fetcher threads: {@code num.replica.fetchers} per leader broker, partitions
+ * spread over them by hash. Partitions are added when this broker becomes a follower and removed
+ * when it becomes leader or stops hosting them. Thread-safe.
+ */
+final class ReplicaFetcherManager implements AutoCloseable {
+    private record Key(int leaderId, String host, int port, int index) {
+    }
+
+    private final int brokerId;
+    private final FetcherConfig config;
+    private final Map<Key, ReplicaFetcher> fetchers = new HashMap<>();
+    private final Map<TopicPartition, Key> assigned = new HashMap<>();
+
+    ReplicaFetcherManager(int brokerId, FetcherConfig config) {
+        this.brokerId = brokerId;
+        this.config = config;
+    }
+
+    synchronized void follow(Partition partition, Uuid topicId, int leaderId, Endpoint leader, int leaderEpoch) {
+        TopicPartition tp = partition.topicPartition();
+        unfollow(tp);
+        int index = Math.floorMod(tp.hashCode(), Math.max(1, config.fetchersPerBroker()));
+        Key key = new Key(leaderId, leader.host(), leader.port(), index);
+        ReplicaFetcher fetcher = fetchers.computeIfAbsent(key, k -> {
+            ReplicaFetcher f = new ReplicaFetcher("gregor-replica-fetcher-" + leaderId + "-" + index, brokerId,
+                new BrokerClient(leader.host(), leader.port(), "broker-" + brokerId + "-fetcher-" + index, config.socketTimeoutMs()),
+                config);
+            f.start();
+            return f;
+        });
+        fetcher.add(new ReplicaFetcher.Fetching(partition, topicId, leaderEpoch));
+        assigned.put(tp, key);
+    }
+
+    synchronized void unfollow(TopicPartition tp) {
+        Key key = assigned.remove(tp);
+        if (key == null) {
+            return;
+        }
+        ReplicaFetcher fetcher = fetchers.get(key);
+        if (fetcher != null) {
+            fetcher.remove(tp);
+            if (fetcher.isEmpty()) {
+                fetchers.remove(key);
+                fetcher.shutdown();
+            }
+        }
+    }
+
+    synchronized boolean isFollowing(TopicPartition tp) {
+        return assigned.containsKey(tp);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (ReplicaFetcher f : fetchers.values()) {
+            f.shutdown();
+        }
+        for (ReplicaFetcher f : fetchers.values()) {
+            try {
+                f.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        fetchers.clear();
+        assigned.clear();
+    }
+}

@@ -1,0 +1,172 @@
+package io.gregor.storage.epoch;
+
+import java.io.BufferedWriter;
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which leader epoch wrote which offsets (KIP-101): an ordered list of (epoch, start offset),
+ * persisted in {@code leader-epoch-checkpoint} in Kafka's text format ({@code 0}, entry count,
+ * then {@code epoch startOffset} lines).
+ *
+ * <p>A follower that has been partitioned away, or an old leader coming back, asks the current
+ * leader for the end offset of its own latest epoch ({@link #endOffsetFor}) and truncates
+ * anything beyond it, so replicas never silently diverge after a failover.
+ *
+ * <p>Invariants: epochs and start offsets strictly increase. Thread-safe (synchronized); the file
+ * is rewritten atomically on every change, which is rare (once per leader change).
+ */
+public final class LeaderEpochCache {
+    public static final String FILE_NAME = "leader-epoch-checkpoint";
+    public static final int UNDEFINED_EPOCH = -1;
+    public static final long UNDEFINED_OFFSET = -1L;
+
+    private final File file;
+    private final List<EpochEntry> entries = new ArrayList<>();
+
+    public LeaderEpochCache(File partitionDir) {
+        this.file = new File(partitionDir, FILE_NAME);
+        load();
+    }
+
+    private void load() {
+        if (!file.exists()) {
+            return;
+        }
+        try {
+            List<String> lines = Files.readAllLines(file.toPath(), StandardCharsets.UTF_8);
+            if (lines.size() < 2) {
+                return;
+            }
+            int count = Integer.parseInt(lines.get(1).trim());
+            for (int i = 0; i < count && i + 2 < lines.size(); i++) {
+                String[] parts = lines.get(i + 2).trim().split("\\s+");
+                add(new EpochEntry(Integer.parseInt(parts[0]), Long.parseLong(parts[1])));
+            }
+        } catch (IOException | RuntimeException e) {
+            entries.clear();
+        }
+    }
+
+    private void add(EpochEntry e) {
+        while (!entries.isEmpty() && (entries.get(entries.size() - 1).epoch() >= e.epoch()
+            || entries.get(entries.size() - 1).startOffset() >= e.startOffset())) {
+            entries.remove(entries.size() - 1);
+        }
+        entries.add(e);
+    }
+
+    /** Whether any epoch is known (a log written before epochs were tracked has none). */
+    public synchronized boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    public synchronized List<EpochEntry> entries() {
+        return List.copyOf(entries);
+    }
+
+    /** Records that {@code epoch} starts at {@code startOffset}; ignored unless the epoch is new. */
+    public synchronized void assign(int epoch, long startOffset) {
+        if (epoch < 0) {
+            return;
+        }
+        EpochEntry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+        if (last != null && last.epoch() >= epoch) {
+            return;
+        }
+        add(new EpochEntry(epoch, startOffset));
+        flush();
+    }
+
+    public synchronized int latestEpoch() {
+        return entries.isEmpty() ? UNDEFINED_EPOCH : entries.get(entries.size() - 1).epoch();
+    }
+
+    /** Epoch of the batch holding {@code offset}, or {@link #UNDEFINED_EPOCH}. */
+    public synchronized int epochFor(long offset) {
+        int epoch = UNDEFINED_EPOCH;
+        for (EpochEntry e : entries) {
+            if (e.startOffset() <= offset) {
+                epoch = e.epoch();
+            }
+        }
+        return epoch;
+    }
+
+    /**
+     * The largest epoch {@code <=} the requested one and the offset where it ended (the start of
+     * the next epoch, or the log end for the latest epoch). Unknown (older than anything kept):
+     * {@code (UNDEFINED_EPOCH, UNDEFINED_OFFSET)}.
+     */
+    public synchronized EpochEndOffset endOffsetFor(int requestedEpoch, long logEndOffset) {
+        if (requestedEpoch == UNDEFINED_EPOCH || entries.isEmpty() || requestedEpoch < entries.get(0).epoch()) {
+            return new EpochEndOffset(UNDEFINED_EPOCH, UNDEFINED_OFFSET);
+        }
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            EpochEntry e = entries.get(i);
+            if (e.epoch() <= requestedEpoch) {
+                long end = i == entries.size() - 1 ? logEndOffset : entries.get(i + 1).startOffset();
+                return new EpochEndOffset(e.epoch(), end);
+            }
+        }
+        return new EpochEndOffset(UNDEFINED_EPOCH, UNDEFINED_OFFSET);
+    }
+
+    /** Forgets epochs that start at or after {@code endOffset} (the log was truncated there). */
+    public synchronized void truncateFromEnd(long endOffset) {
+        boolean changed = entries.removeIf(e -> e.startOffset() >= endOffset);
+        if (changed) {
+            flush();
+        }
+    }
+
+    /** The log now starts at {@code startOffset}: older epochs collapse into the one covering it. */
+    public synchronized void truncateFromStart(long startOffset) {
+        int covering = -1;
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).startOffset() <= startOffset) {
+                covering = i;
+            }
+        }
+        if (covering < 0 || (covering == 0 && entries.get(0).startOffset() == startOffset)) {
+            return;
+        }
+        EpochEntry kept = new EpochEntry(entries.get(covering).epoch(), startOffset);
+        entries.subList(0, covering + 1).clear();
+        entries.add(0, kept);
+        flush();
+    }
+
+    public synchronized void clear() {
+        entries.clear();
+        flush();
+    }
+
+    private void flush() {
+        File tmp = new File(file.getPath() + ".tmp");
+        try (FileOutputStream out = new FileOutputStream(tmp);
+             BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
+            w.write("0\n" + entries.size() + "\n");
+            for (EpochEntry e : entries) {
+                w.write(e.epoch() + " " + e.startOffset() + "\n");
+            }
+            w.flush();
+            out.getFD().sync();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+        try {
+            Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+}
