@@ -124,8 +124,12 @@ public final class Controller implements AutoCloseable {
                     log.info("Deleted topic {}", topic.name());
                     continue;
                 }
+                boolean wrote = false;
                 for (PartitionImage partition : topic.partitions().values()) {
-                    reconcilePartition(image, topic, partition);
+                    wrote |= reconcilePartition(image, topic, partition);
+                }
+                if (!wrote) {
+                    completeReassignments(topic);
                 }
             }
         } catch (Exception e) {
@@ -147,7 +151,7 @@ public final class Controller implements AutoCloseable {
         scheduleReconcile();
     }
 
-    private void reconcilePartition(MetadataImage image, TopicImage topic, PartitionImage partition) throws Exception {
+    private boolean reconcilePartition(MetadataImage image, TopicImage topic, PartitionImage partition) throws Exception {
         List<Integer> liveReplicas = new ArrayList<>();
         for (int r : partition.replicas()) {
             if (image.isAlive(r)) {
@@ -159,17 +163,21 @@ public final class Controller implements AutoCloseable {
             if (!liveReplicas.isEmpty()) {
                 store.createPartitionState(topic.name(), partition.partition(),
                     new PartitionState(liveReplicas.get(0), 0, liveReplicas, epoch, 0));
+                return true;
             }
-            return;
+            return false;
         }
         List<Integer> liveIsr = new ArrayList<>();
         for (int r : state.isr()) {
-            if (image.isAlive(r)) {
+            // Replicas that are no longer assigned (a cancelled reassignment) leave the ISR too.
+            if (image.isAlive(r) && partition.replicas().contains(r)) {
                 liveIsr.add(r);
             }
         }
         PartitionState next = null;
-        if (state.leader() == PartitionState.NO_LEADER || !image.isAlive(state.leader())) {
+        boolean leaderGone = state.leader() == PartitionState.NO_LEADER || !image.isAlive(state.leader())
+            || !partition.replicas().contains(state.leader());
+        if (leaderGone) {
             List<Integer> candidates = new ArrayList<>();
             for (int r : partition.replicas()) {
                 if (liveIsr.contains(r)) {
@@ -196,8 +204,112 @@ public final class Controller implements AutoCloseable {
             } else if (!latch.hasLeadership()) {
                 active = false;
             }
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Finishes the reassignments of a topic whose new replicas have all joined the ISR: the
+     * replica set becomes the target, old replicas leave the ISR, and a leader outside the target
+     * hands over to one inside it. One conditional ZooKeeper transaction per topic.
+     */
+    private void completeReassignments(TopicImage topic) throws Exception {
+        Map<Integer, List<Integer>> replicas = new java.util.TreeMap<>();
+        Map<Integer, List<Integer>> adding = new java.util.TreeMap<>();
+        Map<Integer, List<Integer>> removing = new java.util.TreeMap<>();
+        Map<Integer, PartitionState> states = new java.util.TreeMap<>();
+        Map<Integer, Integer> versions = new java.util.TreeMap<>();
+        for (PartitionImage p : topic.partitions().values()) {
+            replicas.put(p.partition(), p.replicas());
+            adding.put(p.partition(), p.addingReplicas());
+            removing.put(p.partition(), p.removingReplicas());
+            List<Integer> target = p.targetReplicas();
+            if (!p.isReassigning() || p.state() == null || !p.isr().containsAll(target) || target.isEmpty()) {
+                continue;
+            }
+            List<Integer> newIsr = new ArrayList<>();
+            for (int r : p.isr()) {
+                if (target.contains(r)) {
+                    newIsr.add(r);
+                }
+            }
+            PartitionState next = target.contains(p.leader()) ? p.state().withIsr(newIsr)
+                : p.state().withLeader(target.stream().filter(newIsr::contains).findFirst().orElse(target.get(0)), newIsr, epoch);
+            replicas.put(p.partition(), target);
+            adding.remove(p.partition());
+            removing.remove(p.partition());
+            states.put(p.partition(), next);
+            versions.put(p.partition(), p.stateVersion());
+        }
+        if (states.isEmpty()) {
+            return;
+        }
+        if (store.writeAssignment(topic.name(), topic.id(), replicas, adding, removing, topic.assignmentVersion(), states, versions,
+            epochZkVersion)) {
+            log.info("Completed the reassignment of {} partition(s) of {}", states.size(), topic.name());
         }
     }
+
+    /**
+     * Moves leadership back to preferred replicas when a broker leads less than
+     * {@code 100 - imbalancePercent}% of the partitions it prefers ({@code auto.leader.rebalance.enable}).
+     */
+    void rebalanceLeaders(int imbalancePercent) {
+        if (!active) {
+            return;
+        }
+        MetadataImage image = cache.image();
+        Map<Integer, List<PartitionRef>> preferredBy = new java.util.HashMap<>();
+        for (TopicImage topic : image.topics().values()) {
+            for (PartitionImage p : topic.partitions().values()) {
+                int preferred = LeaderElection.preferredLeader(p);
+                if (preferred >= 0 && p.state() != null) {
+                    preferredBy.computeIfAbsent(preferred, b -> new ArrayList<>()).add(new PartitionRef(topic, p));
+                }
+            }
+        }
+        for (Map.Entry<Integer, List<PartitionRef>> e : preferredBy.entrySet()) {
+            List<PartitionRef> notLed = e.getValue().stream().filter(r -> r.partition().leader() != e.getKey()).toList();
+            if (notLed.isEmpty() || notLed.size() * 100 <= e.getValue().size() * imbalancePercent) {
+                continue;
+            }
+            for (PartitionRef r : notLed) {
+                if (LeaderElection.canElectPreferred(image, r.partition())) {
+                    try {
+                        store.updatePartitionState(r.topic().name(), r.partition().partition(), LeaderElection.preferred(r.partition(), epoch),
+                            r.partition().stateVersion(), epochZkVersion);
+                    } catch (Exception ex) {
+                        log.warn("Preferred leader election of {}-{} failed: {}", r.topic().name(), r.partition().partition(), ex.toString());
+                    }
+                }
+            }
+            log.info("Rebalanced leadership towards broker {} ({} of {} preferred partitions were led elsewhere)", e.getKey(),
+                notLed.size(), e.getValue().size());
+        }
+    }
+
+    private record PartitionRef(TopicImage topic, PartitionImage partition) {
+    }
+
+    /** Starts the periodic leader rebalance on the controller thread. */
+    public void enableAutoLeaderRebalance(long intervalMs, int imbalancePercent) {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(intervalMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                submit(() -> rebalanceLeaders(imbalancePercent));
+            }
+        }, "gregor-leader-rebalance");
+        t.setDaemon(true);
+        rebalancer = t;
+        t.start();
+    }
+
+    private volatile Thread rebalancer;
 
     /** Partition-state writes of this controller are fenced by this ZooKeeper version of {@code /controller_epoch}. */
     public int epochZkVersion() {
@@ -207,6 +319,10 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         active = false;
+        Thread t = rebalancer;
+        if (t != null) {
+            t.interrupt();
+        }
         try {
             latch.close(LeaderLatch.CloseMode.SILENT);
         } catch (Exception ignored) {

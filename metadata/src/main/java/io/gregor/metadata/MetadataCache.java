@@ -69,7 +69,10 @@ public final class MetadataCache implements AutoCloseable {
 
     private static final class TopicState {
         Uuid id;
+        int version = -1;
         final Map<Integer, List<Integer>> replicas = new HashMap<>();
+        final Map<Integer, List<Integer>> adding = new HashMap<>();
+        final Map<Integer, List<Integer>> removing = new HashMap<>();
         final Map<Integer, PartitionState> states = new HashMap<>();
         final Map<Integer, Integer> stateVersions = new HashMap<>();
     }
@@ -244,12 +247,10 @@ public final class MetadataCache implements AutoCloseable {
             Map<String, Object> m = Json.read(bytes);
             Object id = m.get("topic_id");
             state.id = id == null ? null : Uuid.fromString(id.toString());
-            state.replicas.clear();
-            if (m.get("partitions") instanceof Map<?, ?> partitions) {
-                for (Map.Entry<?, ?> e : partitions.entrySet()) {
-                    state.replicas.put(Integer.parseInt(e.getKey().toString()), Json.intList(e.getValue()));
-                }
-            }
+            state.version = version;
+            readReplicaMap(m.get("partitions"), state.replicas);
+            readReplicaMap(m.get("adding_replicas"), state.adding);
+            readReplicaMap(m.get("removing_replicas"), state.removing);
             return true;
         }
         if (!tp.state()) {
@@ -267,6 +268,15 @@ public final class MetadataCache implements AutoCloseable {
             state.stateVersions.put(tp.partition(), version);
         }
         return true;
+    }
+
+    private static void readReplicaMap(Object json, Map<Integer, List<Integer>> into) {
+        into.clear();
+        if (json instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                into.put(Integer.parseInt(e.getKey().toString()), Json.intList(e.getValue()));
+            }
+        }
     }
 
     private static Map<String, String> configsOf(byte[] bytes) {
@@ -295,10 +305,11 @@ public final class MetadataCache implements AutoCloseable {
             SortedMap<Integer, PartitionImage> partitions = new TreeMap<>();
             for (Map.Entry<Integer, List<Integer>> e : state.replicas.entrySet()) {
                 int p = e.getKey();
-                partitions.put(p, new PartitionImage(p, e.getValue(), state.states.get(p), state.stateVersions.getOrDefault(p, -1)));
+                partitions.put(p, new PartitionImage(p, e.getValue(), state.states.get(p), state.stateVersions.getOrDefault(p, -1),
+                    state.adding.getOrDefault(p, List.of()), state.removing.getOrDefault(p, List.of())));
             }
             TopicImage topic = new TopicImage(name, state.id, Collections.unmodifiableSortedMap(partitions),
-                Map.copyOf(topicConfigs.getOrDefault(name, Map.of())), deletions.contains(name));
+                Map.copyOf(topicConfigs.getOrDefault(name, Map.of())), deletions.contains(name), state.version);
             newTopics.put(name, topic);
             names.put(state.id, name);
         }

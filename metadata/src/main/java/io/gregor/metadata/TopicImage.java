@@ -4,9 +4,17 @@ import java.util.Map;
 import java.util.SortedMap;
 import org.apache.kafka.common.Uuid;
 
-/** A topic in a {@link MetadataImage}: id, partitions by index, and its config overrides. */
+/**
+ * A topic in a {@link MetadataImage}: id, partitions by index, its config overrides, and the
+ * ZooKeeper version of its assignment node (for conditional updates).
+ */
 public record TopicImage(String name, Uuid id, SortedMap<Integer, PartitionImage> partitions, Map<String, String> configs,
-                         boolean markedForDeletion) {
+                         boolean markedForDeletion, int assignmentVersion) {
+
+    public TopicImage(String name, Uuid id, SortedMap<Integer, PartitionImage> partitions, Map<String, String> configs,
+                      boolean markedForDeletion) {
+        this(name, id, partitions, configs, markedForDeletion, -1);
+    }
 
     public PartitionImage partition(int index) {
         return partitions.get(index);

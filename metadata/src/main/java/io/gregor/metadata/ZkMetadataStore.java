@@ -369,17 +369,56 @@ public final class ZkMetadataStore implements AutoCloseable {
     }
 
     static byte[] assignmentJson(Uuid topicId, Map<Integer, List<Integer>> assignment) {
-        Map<String, Object> partitions = new LinkedHashMap<>();
-        for (Map.Entry<Integer, List<Integer>> e : new TreeMap<>(assignment).entrySet()) {
-            partitions.put(Integer.toString(e.getKey()), e.getValue());
-        }
+        return assignmentJson(topicId, assignment, Map.of(), Map.of());
+    }
+
+    static byte[] assignmentJson(Uuid topicId, Map<Integer, List<Integer>> assignment, Map<Integer, List<Integer>> adding,
+                                 Map<Integer, List<Integer>> removing) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", 3);
         m.put("topic_id", topicId.toString());
-        m.put("partitions", partitions);
-        m.put("adding_replicas", Map.of());
-        m.put("removing_replicas", Map.of());
+        m.put("partitions", replicaMap(assignment));
+        m.put("adding_replicas", replicaMap(adding));
+        m.put("removing_replicas", replicaMap(removing));
         return Json.write(m);
+    }
+
+    private static Map<String, Object> replicaMap(Map<Integer, List<Integer>> replicas) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<Integer, List<Integer>> e : new TreeMap<>(replicas).entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                out.put(Integer.toString(e.getKey()), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Rewrites a topic's assignment (replicas and ongoing reassignments), conditional on the node's
+     * version, optionally together with partition-state changes (fenced by the controller epoch
+     * when {@code controllerEpochVersion >= 0}).
+     *
+     * @return false when a version no longer matched
+     */
+    public boolean writeAssignment(String topic, Uuid topicId, Map<Integer, List<Integer>> replicas, Map<Integer, List<Integer>> adding,
+                                   Map<Integer, List<Integer>> removing, int expectedVersion, Map<Integer, PartitionState> states,
+                                   Map<Integer, Integer> stateVersions, int controllerEpochVersion) throws Exception {
+        List<CuratorOp> ops = new ArrayList<>();
+        if (controllerEpochVersion >= 0) {
+            ops.add(zk.transactionOp().check().withVersion(controllerEpochVersion).forPath(ZkPaths.CONTROLLER_EPOCH));
+        }
+        ops.add(zk.transactionOp().setData().withVersion(expectedVersion).forPath(ZkPaths.topic(topic),
+            assignmentJson(topicId, replicas, adding, removing)));
+        for (Map.Entry<Integer, PartitionState> e : states.entrySet()) {
+            ops.add(zk.transactionOp().setData().withVersion(stateVersions.get(e.getKey()))
+                .forPath(ZkPaths.partitionState(topic, e.getKey()), e.getValue().toJson()));
+        }
+        try {
+            zk.transaction().forOperations(ops);
+            return true;
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+            return false;
+        }
     }
 
     static byte[] configJson(Map<String, String> configs) {

@@ -19,8 +19,12 @@ import io.gregor.replication.ReplicaManager;
 import io.gregor.server.admin.ConfigAdmin;
 import io.gregor.server.admin.ConfigDescriber;
 import io.gregor.server.admin.InternalTopics;
+import io.gregor.server.admin.PartitionAdmin;
 import io.gregor.server.admin.TopicAdmin;
 import io.gregor.server.handlers.AlterConfigsHandler;
+import io.gregor.server.handlers.AlterPartitionReassignmentsHandler;
+import io.gregor.server.handlers.ElectLeadersHandler;
+import io.gregor.server.handlers.ListPartitionReassignmentsHandler;
 import io.gregor.server.handlers.CreatePartitionsHandler;
 import io.gregor.server.handlers.DeleteRecordsHandler;
 import io.gregor.server.handlers.DescribeLogDirsHandler;
@@ -168,10 +172,15 @@ public final class Broker implements AutoCloseable {
         TopicAdmin topicAdmin = new TopicAdmin(store, cache, config, new ReplicaAssignor(new Random()), adminExecutor);
         InternalTopics internalTopics = new InternalTopics(topicAdmin, cache, config);
         ConfigAdmin configAdmin = new ConfigAdmin(store, cache, config, describer, adminExecutor);
+        PartitionAdmin partitionAdmin = new PartitionAdmin(store, cache, adminExecutor);
 
         controller = new Controller(brokerId, store, cache,
             topic -> describer.logConfig(cache.image().topic(topic), cache.image().brokerConfigs()).uncleanLeaderElectionEnable());
         controller.start();
+        if (config.booleanValue(BrokerConfig.AUTO_LEADER_REBALANCE_ENABLE)) {
+            controller.enableAutoLeaderRebalance(config.longValue(BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1000,
+                config.intValue(BrokerConfig.LEADER_IMBALANCE_PER_BROKER_PERCENTAGE));
+        }
 
         ApiRegistry registry = ApiRegistry.builder()
             .register(new MetadataHandler(cache, topicAdmin, config))
@@ -188,6 +197,9 @@ public final class Broker implements AutoCloseable {
             .register(new IncrementalAlterConfigsHandler(configAdmin))
             .register(new DeleteRecordsHandler(cache, replicaManager))
             .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
+            .register(new ElectLeadersHandler(partitionAdmin))
+            .register(new AlterPartitionReassignmentsHandler(partitionAdmin))
+            .register(new ListPartitionReassignmentsHandler(partitionAdmin))
             .register(new DescribeLogDirsHandler(logManager, config.logDirs()))
             .register(new FindCoordinatorHandler(cache, groupCoordinator, internalTopics))
             .register(new JoinGroupHandler(groupCoordinator))

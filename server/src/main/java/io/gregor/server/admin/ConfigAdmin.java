@@ -66,6 +66,10 @@ public final class ConfigAdmin {
                 keys.add(s.brokerKey());
             }
         }
+        keys.add(BrokerConfig.LEADER_REPLICATION_THROTTLED_RATE);
+        keys.add(BrokerConfig.FOLLOWER_REPLICATION_THROTTLED_RATE);
+        keys.add("replica.alter.log.dirs.io.max.bytes.per.second");
+        keys.add(BrokerConfig.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND);
         return keys;
     }
 

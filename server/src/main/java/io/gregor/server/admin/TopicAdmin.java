@@ -103,7 +103,13 @@ public final class TopicAdmin {
                 + " time(s): The target replication factor of " + rf + " cannot be reached because only " + live.size()
                 + " broker(s) are registered.");
         }
-        return assignor.assign(live, 0, partitions, rf);
+        return assignor.assign(racks(image), 0, partitions, rf);
+    }
+
+    private static Map<Integer, String> racks(MetadataImage image) {
+        Map<Integer, String> racks = new java.util.HashMap<>();
+        image.brokers().forEach((id, b) -> racks.put(id, b.rack()));
+        return racks;
     }
 
     private static void validateAssignment(Map<Integer, List<Integer>> assignment, int firstPartition, MetadataImage image) {
@@ -229,7 +235,7 @@ public final class TopicAdmin {
                         + newAssignment.get(current).size() + "], respectively.");
                 }
             } else {
-                newAssignment = assignor.assign(new ArrayList<>(image.brokers().keySet()), current, added, topic.replicationFactor());
+                newAssignment = assignor.assign(racks(image), current, added, topic.replicationFactor());
             }
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
