@@ -33,6 +33,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     public static EmbeddedZooKeeper start(File dataDir, String host, int port) throws IOException, InterruptedException {
         System.setProperty("zookeeper.admin.enableServer", "false");
         System.setProperty("zookeeper.jmx.log4j.disable", "true");
+        System.setProperty("zookeeper.maxCnxns", System.getProperty("zookeeper.maxCnxns", "10000"));
         File snapshots = new File(dataDir, "version-2-snapshots");
         File txnLogs = new File(dataDir, "version-2-log");
         ZooKeeperServer server = new ZooKeeperServer(snapshots, txnLogs, TICK_TIME_MS);

@@ -117,6 +117,7 @@ public final class Broker implements AutoCloseable {
 
     private void startup() throws Exception {
         long t0 = System.nanoTime();
+        List<String> phases = new ArrayList<>();
         int brokerId = config.brokerId();
         String zkConnect = config.zookeeperConnect();
         if (zkConnect == null || zkConnect.isBlank()) {
@@ -130,6 +131,7 @@ public final class Broker implements AutoCloseable {
             }
             zkConnect = embeddedZk.connectString();
         }
+        phases.add("zookeeper=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         store = ZkMetadataStore.connect(zkConnect, config.zookeeperSessionTimeoutMs(), config.zookeeperConnectionTimeoutMs());
         store.ensurePaths();
         clusterId = store.getOrCreateClusterId(Uuid.randomUuid().toString());
@@ -140,15 +142,18 @@ public final class Broker implements AutoCloseable {
             MetaProperties.checkOrWrite(dir, clusterId, brokerId);
         }
 
+        phases.add("zk-session=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         cache = new MetadataCache(store.curator(), brokerId);
         cache.start().get(config.zookeeperConnectionTimeoutMs(), TimeUnit.MILLISECONDS);
 
+        phases.add("metadata-cache=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         ConfigDescriber describer = new ConfigDescriber(config);
         Scheduler scheduler = new ThreadPoolScheduler(2, "gregor-scheduler");
         closeables.add(scheduler);
         logManager = new LogManager(logManagerConfig(), topic -> topicLogConfig(describer, topic), Time.SYSTEM, scheduler);
         logManager.startup();
 
+        phases.add("logs=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         ExecutorService adminExecutor = Executors.newFixedThreadPool(2, daemonThreads("gregor-admin"));
         closeables.add(adminExecutor::shutdownNow);
         IsrWriter isrWriter = (tp, state, version) -> CompletableFuture.supplyAsync(() -> {
@@ -174,6 +179,7 @@ public final class Broker implements AutoCloseable {
         ConfigAdmin configAdmin = new ConfigAdmin(store, cache, config, describer, adminExecutor);
         PartitionAdmin partitionAdmin = new PartitionAdmin(store, cache, adminExecutor);
 
+        phases.add("replicas-groups=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         controller = new Controller(brokerId, store, cache,
             topic -> describer.logConfig(cache.image().topic(topic), cache.image().brokerConfigs()).uncleanLeaderElectionEnable());
         controller.start();
@@ -214,6 +220,7 @@ public final class Broker implements AutoCloseable {
             .register(new OffsetDeleteHandler(cache, groupCoordinator))
             .build();
 
+        phases.add("controller-handlers=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         network = new NetworkServer(config.intValue(BrokerConfig.NUM_NETWORK_THREADS));
         NetworkServer.SocketSettings sockets = new NetworkServer.SocketSettings(config.intValue(BrokerConfig.SOCKET_SEND_BUFFER_BYTES),
             config.intValue(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES), config.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES));
@@ -231,6 +238,7 @@ public final class Broker implements AutoCloseable {
             bound.add(new Endpoint(listener.listenerName(), listener.host(), address.getPort()));
         }
         advertised = config.advertisedListeners(bound);
+        phases.add("network=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         BrokerRegistration registration = new BrokerRegistration(brokerId, advertised, config.rack(), System.currentTimeMillis());
         store.registerBroker(registration);
         store.curator().getConnectionStateListenable().addListener((client, state) -> {
@@ -248,6 +256,7 @@ public final class Broker implements AutoCloseable {
         });
         cache.await(img -> img.brokers().containsKey(brokerId)).get(30, TimeUnit.SECONDS);
         startupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        log.debug("Startup phases (cumulative ms): {}, registered={}", phases, startupMs);
         log.info("Gregor broker {} ready on {} (cluster {}, ZooKeeper {}) in {} ms", brokerId, uris(advertised), clusterId,
             embeddedZk != null ? "embedded at " + zkConnect : zkConnect, startupMs);
     }
