@@ -7,14 +7,16 @@ import java.nio.channels.FileChannel;
 
 /**
  * Reads batch headers from a segment file through a window, so that scanning many small batches
- * costs one read per window rather than one per batch. Not thread-safe; create one per scan.
+ * costs one read per window rather than one per batch. The window starts small (a lookup usually
+ * needs one header) and grows as a scan goes on. Not thread-safe; create one per scan.
  */
 final class HeaderReader {
-    private static final int WINDOW = 16 * 1024;
+    private static final int FIRST_WINDOW = 256;
+    private static final int MAX_WINDOW = 16 * 1024;
 
     private final FileChannel channel;
     private final int end;
-    private final ByteBuffer window = ByteBuffer.allocate(WINDOW);
+    private ByteBuffer window = ByteBuffer.allocate(FIRST_WINDOW);
     private long windowStart = -1;
     private int windowLength;
 
@@ -33,8 +35,12 @@ final class HeaderReader {
             return -1;
         }
         if (windowStart < 0 || position < windowStart || position + BatchHeader.SIZE > windowStart + windowLength) {
+            if (windowStart >= 0 && window.capacity() < MAX_WINDOW) {
+                // Scanning on: read ahead more each time (most lookups need a single header).
+                window = ByteBuffer.allocate(Math.min(MAX_WINDOW, window.capacity() * 4));
+            }
             window.clear();
-            int want = Math.min(WINDOW, end - position);
+            int want = Math.min(window.capacity(), end - position);
             window.limit(want);
             long at = position;
             while (window.hasRemaining()) {
