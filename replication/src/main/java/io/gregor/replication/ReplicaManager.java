@@ -254,7 +254,7 @@ public final class ReplicaManager implements MetadataListener {
                 p.addWatcher(delayed);
             }
         }
-        return delayed.start();
+        return delayed.start(params.maxWaitMs());
     }
 
     static boolean satisfied(FetchParams params, List<PartitionFetchResult> results) {

@@ -6,7 +6,6 @@ import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.log.FetchIsolation;
 import io.gregor.storage.log.Log;
 import io.gregor.storage.util.ManualTime;
-import io.gregor.storage.util.Scheduler;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -62,7 +57,7 @@ class CleanerPropertiesTest {
         ManualTime time = new ManualTime();
         Log log = Log.open(new TopicPartition("compacted", 0), new File(dir, "compacted-0"),
             LogConfig.create(Map.of(), Map.of("cleanup.policy", "compact", "delete.retention.ms", Long.toString(DELETE_RETENTION_MS),
-                "min.cleanable.dirty.ratio", "0.0")), time, new NoScheduler(), true, 0, -1, -1);
+                "min.cleanable.dirty.ratio", "0.0")), time, new io.gregor.storage.log.ManualScheduler(), true, 0, -1, -1);
         try {
             Map<String, String> latest = new LinkedHashMap<>();
             int written = 0;
@@ -169,30 +164,6 @@ class CleanerPropertiesTest {
     private static void deleteRecursively(File f) throws Exception {
         try (var walk = Files.walk(f.toPath())) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    /** Deleted segments are left for the test's temp dir cleanup. */
-    private static final class NoScheduler implements Scheduler {
-        @Override
-        public ScheduledFuture<?> schedule(String name, Runnable task, long delayMs, long periodMs) {
-            return new Done();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    private static final class Done extends CompletableFuture<Object> implements ScheduledFuture<Object> {
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return 0;
-        }
-
-        @Override
-        public int compareTo(Delayed o) {
-            return 0;
         }
     }
 }

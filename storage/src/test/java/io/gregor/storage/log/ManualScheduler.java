@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A scheduler that only runs one-shot tasks when the test asks, so tests stay deterministic. */
-final class ManualScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
     final List<Runnable> pending = new ArrayList<>();
 
     @Override
