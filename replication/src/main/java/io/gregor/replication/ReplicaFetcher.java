@@ -49,17 +49,22 @@ final class ReplicaFetcher extends Thread {
 
     private final int brokerId;
     private final FetcherConfig config;
+    private final ReplicationQuota quota;
+    private final org.apache.kafka.common.utils.Time time;
     private final Map<TopicPartition, Fetching> partitions = new ConcurrentHashMap<>();
     private final Object changed = new Object();
     private volatile BrokerClient client;
     private volatile boolean running = true;
 
-    ReplicaFetcher(String name, int brokerId, BrokerClient client, FetcherConfig config) {
+    ReplicaFetcher(String name, int brokerId, BrokerClient client, FetcherConfig config, ReplicationQuota quota,
+                   org.apache.kafka.common.utils.Time time) {
         super(name);
         setDaemon(true);
         this.brokerId = brokerId;
         this.client = client;
         this.config = config;
+        this.quota = quota;
+        this.time = time;
     }
 
     void add(Fetching f) {
@@ -183,8 +188,9 @@ final class ReplicaFetcher extends Thread {
             .setSessionEpoch(-1);
         Map<Uuid, FetchRequestData.FetchTopic> topics = new java.util.HashMap<>();
         List<Fetching> fetching = new ArrayList<>();
+        boolean overQuota = quota.isExceeded(time.milliseconds());
         for (Fetching f : partitions.values()) {
-            if (f.needsTruncation) {
+            if (f.needsTruncation || (overQuota && quota.isThrottled(f.partition.topicPartition(), brokerId))) {
                 continue;
             }
             Log l = f.partition.log();
@@ -220,6 +226,9 @@ final class ReplicaFetcher extends Thread {
                 switch (error) {
                     case NONE:
                         MemoryRecords records = (MemoryRecords) p.records();
+                        if (records != null && quota.isThrottled(f.partition.topicPartition(), brokerId)) {
+                            quota.record(records.sizeInBytes(), time.milliseconds());
+                        }
                         f.partition.appendAsFollower(records == null ? MemoryRecords.EMPTY : records, p.highWatermark(), p.logStartOffset());
                         break;
                     case OFFSET_OUT_OF_RANGE:

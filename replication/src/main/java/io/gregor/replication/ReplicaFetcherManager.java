@@ -17,12 +17,16 @@ final class ReplicaFetcherManager implements AutoCloseable {
 
     private final int brokerId;
     private final FetcherConfig config;
+    private final ReplicationQuota quota;
+    private final org.apache.kafka.common.utils.Time time;
     private final Map<Key, ReplicaFetcher> fetchers = new HashMap<>();
     private final Map<TopicPartition, Key> assigned = new HashMap<>();
 
-    ReplicaFetcherManager(int brokerId, FetcherConfig config) {
+    ReplicaFetcherManager(int brokerId, FetcherConfig config, ReplicationQuota quota, org.apache.kafka.common.utils.Time time) {
         this.brokerId = brokerId;
         this.config = config;
+        this.quota = quota;
+        this.time = time;
     }
 
     synchronized void follow(Partition partition, Uuid topicId, int leaderId, Endpoint leader, int leaderEpoch) {
@@ -33,7 +37,7 @@ final class ReplicaFetcherManager implements AutoCloseable {
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(key, k -> {
             ReplicaFetcher f = new ReplicaFetcher("gregor-replica-fetcher-" + leaderId + "-" + index, brokerId,
                 new BrokerClient(leader.host(), leader.port(), "broker-" + brokerId + "-fetcher-" + index, config.socketTimeoutMs()),
-                config);
+                config, quota, time);
             f.start();
             return f;
         });

@@ -49,6 +49,8 @@ public final class ReplicaManager implements MetadataListener {
     private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private volatile boolean fenced;
     private boolean firstImage = true;
+    private final ReplicationQuota leaderQuota = new ReplicationQuota();
+    private final ReplicationQuota followerQuota = new ReplicationQuota();
 
     /**
      * @param logConfigs the effective log config of a topic (broker defaults plus the topic's overrides)
@@ -61,7 +63,7 @@ public final class ReplicaManager implements MetadataListener {
         this.time = time;
         this.isrWriter = isrWriter;
         this.fetcherConfig = fetcherConfig;
-        this.fetchers = new ReplicaFetcherManager(brokerId, fetcherConfig);
+        this.fetchers = new ReplicaFetcherManager(brokerId, fetcherConfig, followerQuota, time);
     }
 
     /**
@@ -108,6 +110,7 @@ public final class ReplicaManager implements MetadataListener {
 
     @Override
     public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
+        updateThrottles(current);
         Map<TopicPartition, Boolean> hosted = new HashMap<>();
         for (TopicImage topic : current.topics().values()) {
             TopicImage before = previous.topic(topic.name());
@@ -178,6 +181,26 @@ public final class ReplicaManager implements MetadataListener {
             return;
         }
         fetchers.follow(partition, topic.id(), p.leader(), endpoint, p.leaderEpoch());
+    }
+
+    private void updateThrottles(MetadataImage image) {
+        Map<TopicPartition, java.util.Set<Integer>> leader = new HashMap<>();
+        Map<TopicPartition, java.util.Set<Integer>> follower = new HashMap<>();
+        for (TopicImage t : image.topics().values()) {
+            ReplicationQuota.parse(t.name(), t.configs().get("leader.replication.throttled.replicas"), t.partitions().size(), leader);
+            ReplicationQuota.parse(t.name(), t.configs().get("follower.replication.throttled.replicas"), t.partitions().size(), follower);
+        }
+        leaderQuota.update(rate(image, "leader.replication.throttled.rate"), leader);
+        followerQuota.update(rate(image, "follower.replication.throttled.rate"), follower);
+    }
+
+    private static long rate(MetadataImage image, String key) {
+        try {
+            String v = image.brokerConfigs().get(key);
+            return v == null ? Long.MAX_VALUE : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Opens the partition's log, replacing a log left by an earlier topic of the same name. */
@@ -280,8 +303,16 @@ public final class ReplicaManager implements MetadataListener {
             }
             try {
                 int max = Math.min(f.maxBytes(), Math.max(0, budget));
-                FetchDataInfo info = partition.read(f.fetchOffset(), max, params.isolation(), first, f.currentLeaderEpoch(),
-                    params.replicaId());
+                boolean throttled = params.isFromFollower() && leaderQuota.isThrottled(f.topicPartition(), brokerId)
+                    && partition.isLeader();
+                if (throttled && leaderQuota.isExceeded(time.milliseconds())) {
+                    max = 0;
+                }
+                FetchDataInfo info = partition.read(f.fetchOffset(), max, params.isolation(), first && max > 0,
+                    f.currentLeaderEpoch(), params.replicaId());
+                if (throttled) {
+                    leaderQuota.record(info.records().sizeInBytes(), time.milliseconds());
+                }
                 Log l = partition.log();
                 int size = info.records().sizeInBytes();
                 if (size > 0) {
