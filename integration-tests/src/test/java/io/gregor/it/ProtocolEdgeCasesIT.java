@@ -177,6 +177,21 @@ class ProtocolEdgeCasesIT {
     }
 
     @Test
+    void shouldDisconnectAnAcksZeroProducerWhoseProduceFailed() throws Exception {
+        // Given: no response can carry the error, so Kafka signals it by closing the connection
+        try (WireClient client = WireClient.connect(broker.bootstrapServers())) {
+            MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("k".getBytes(), "v".getBytes()));
+
+            // When
+            client.write(client.frame(produce((short) 0, new ProduceRequestData.TopicProduceData().setName("no-such-topic"), records),
+                PRODUCE_BY_NAME, false));
+
+            // Then
+            assertThat(client.isClosedByPeer(Duration.ofSeconds(10))).as("connection closed after a failed acks=0 produce").isTrue();
+        }
+    }
+
+    @Test
     void shouldAnswerPipelinedRequestsInRequestOrder() throws Exception {
         // Given
         String topic = "pipelined";

@@ -13,9 +13,21 @@ import org.apache.kafka.common.requests.RequestHeader;
  * @param listenerName  name of the listener the request arrived on (e.g. PLAINTEXT)
  * @param eventLoop     the connection's event loop: handlers schedule timeouts on it, and
  *                      work scheduled on it runs in order with the connection's other events
+ * @param closer        closes the connection once earlier responses are written (used where
+ *                      Kafka signals an error by disconnecting, e.g. a failed acks=0 produce)
  */
 public record RequestContext(RequestHeader header, String connectionId, InetAddress clientAddress,
-                             String listenerName, EventLoop eventLoop) {
+                             String listenerName, EventLoop eventLoop, Runnable closer) {
+
+    public RequestContext(RequestHeader header, String connectionId, InetAddress clientAddress, String listenerName,
+                          EventLoop eventLoop) {
+        this(header, connectionId, clientAddress, listenerName, eventLoop, () -> { });
+    }
+
+    /** Closes the connection after the responses already queued (the client reconnects and refreshes metadata). */
+    public void closeConnection() {
+        closer.run();
+    }
 
     public short apiVersion() {
         return header.apiVersion();

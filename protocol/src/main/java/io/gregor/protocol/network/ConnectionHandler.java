@@ -42,6 +42,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Pending> outstanding = new ArrayDeque<>();
     private String connectionId;
     private ChannelHandlerContext ctx;
+    private boolean closeAfterDrain;
 
     public ConnectionHandler(ApiRegistry registry, String listenerName) {
         this.decoder = new RequestDecoder(registry);
@@ -92,7 +93,11 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
             RequestContext context = new RequestContext(dispatch.header(), connectionId,
-                remote == null ? null : remote.getAddress(), listenerName, ctx.channel().eventLoop());
+                remote == null ? null : remote.getAddress(), listenerName, ctx.channel().eventLoop(),
+                () -> ctx.executor().execute(() -> {
+                    closeAfterDrain = true;
+                    maybeCloseAfterDrain();
+                }));
             result = dispatch.handler().handle(context, dispatch.body());
         } catch (Throwable t) {
             result = CompletableFuture.failedFuture(t);
@@ -141,11 +146,18 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (wrote) {
                 ctx.flush();
             }
+            maybeCloseAfterDrain();
             if (!ctx.channel().config().isAutoRead() && outstanding.size() < MAX_OUTSTANDING / 2) {
                 ctx.channel().config().setAutoRead(true);
             }
         } catch (RuntimeException e) {
             log.error("Failed to encode a response on {}; closing the connection", connectionId, e);
+            ctx.close();
+        }
+    }
+
+    private void maybeCloseAfterDrain() {
+        if (closeAfterDrain && outstanding.isEmpty()) {
             ctx.close();
         }
     }

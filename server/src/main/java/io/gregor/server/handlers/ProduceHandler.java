@@ -82,7 +82,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             ? CompletableFuture.completedFuture(Map.of())
             : replicaManager.appendRecords(acks, request.timeoutMs(), toAppend, context.eventLoop());
         if (acks == 0) {
-            return appended.thenApply(r -> null);
+            // No response, so errors can only be signalled the way Kafka does: by disconnecting,
+            // after which the client refreshes its metadata.
+            return appended.thenApply(results -> {
+                boolean failedAny = !failed.isEmpty() || results.values().stream().anyMatch(r -> r.error() != Errors.NONE);
+                if (failedAny) {
+                    context.closeConnection();
+                }
+                return null;
+            });
         }
         return appended.thenApply(results -> {
             Map<TopicPartition, ProduceResult> all = new LinkedHashMap<>(failed);
