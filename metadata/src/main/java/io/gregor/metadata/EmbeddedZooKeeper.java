@@ -34,6 +34,9 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         System.setProperty("zookeeper.admin.enableServer", "false");
         System.setProperty("zookeeper.jmx.log4j.disable", "true");
         System.setProperty("zookeeper.maxCnxns", System.getProperty("zookeeper.maxCnxns", "10000"));
+        // A handful of local clients: one selector and one worker thread are plenty.
+        System.setProperty("zookeeper.nio.numSelectorThreads", System.getProperty("zookeeper.nio.numSelectorThreads", "1"));
+        System.setProperty("zookeeper.nio.numWorkerThreads", System.getProperty("zookeeper.nio.numWorkerThreads", "1"));
         File snapshots = new File(dataDir, "version-2-snapshots");
         File txnLogs = new File(dataDir, "version-2-log");
         ZooKeeperServer server = new ZooKeeperServer(snapshots, txnLogs, TICK_TIME_MS);

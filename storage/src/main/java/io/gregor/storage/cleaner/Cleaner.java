@@ -42,13 +42,18 @@ import org.slf4j.LoggerFactory;
 final class Cleaner {
     private static final Logger log = LoggerFactory.getLogger(Cleaner.class);
 
-    private final OffsetMap map;
+    private final long mapMemoryBytes;
+    private OffsetMap map;
     private final int ioBufferBytes;
     private final Throttler throttler;
     private final Time time;
 
-    Cleaner(OffsetMap map, int ioBufferBytes, Throttler throttler, Time time) {
-        this.map = map;
+    /**
+     * @param mapMemoryBytes the most memory the key map may take ({@code log.cleaner.dedupe.buffer.size}
+     *                       per thread); each pass allocates only what its dirty range needs
+     */
+    Cleaner(long mapMemoryBytes, int ioBufferBytes, Throttler throttler, Time time) {
+        this.mapMemoryBytes = mapMemoryBytes;
         this.ioBufferBytes = ioBufferBytes;
         this.throttler = throttler;
         this.time = time;
@@ -121,6 +126,9 @@ final class Cleaner {
         }
         log.info("{}: cleaned offsets {}..{} in {} segments, {} -> {} bytes, {} keys", l.topicPartition(), dirty, endOffset,
             toClean.size(), bytesBefore, bytesAfter, map.size());
+        if (map.memoryBytes() > 16L * 1024 * 1024) {
+            map = null; // Large maps are not kept between passes.
+        }
         return endOffset;
     }
 
@@ -133,6 +141,13 @@ final class Cleaner {
 
     /** Indexes the latest offset of each key in [from, upper); returns where the map stopped. */
     private long buildOffsetMap(Log l, long from, long upper) throws IOException, InterruptedException {
+        // Size the map for this pass: at most one key per record of the dirty range, so an idle
+        // broker does not hold the full dedupe buffer.
+        long slots = Math.max(16, Long.highestOneBit((long) ((upper - from) / 0.9) + 1) * 2);
+        long bytes = Math.min(mapMemoryBytes, slots * 24);
+        if (map == null || map.memoryBytes() != bytes) {
+            map = new OffsetMap(bytes, 0.9);
+        }
         map.clear();
         long end = from;
         for (LogSegment s : l.inactiveSegments()) {

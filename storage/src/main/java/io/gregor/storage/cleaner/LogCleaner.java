@@ -62,7 +62,7 @@ public final class LogCleaner implements AutoCloseable {
         running = true;
         long perThread = config.dedupeBufferBytes() / config.threads();
         for (int i = 0; i < config.threads(); i++) {
-            Cleaner cleaner = new Cleaner(new OffsetMap(perThread, 0.9), config.ioBufferBytes(),
+            Cleaner cleaner = new Cleaner(perThread, config.ioBufferBytes(),
                 new Throttler(config.ioMaxBytesPerSecond(), time), time);
             Thread t = new Thread(() -> loop(cleaner), "gregor-log-cleaner-" + i);
             t.setDaemon(true);
@@ -118,7 +118,7 @@ public final class LogCleaner implements AutoCloseable {
 
     /** Cleans every eligible log once on the calling thread (tests, tools). */
     public int cleanAllNow() throws IOException, InterruptedException {
-        Cleaner cleaner = new Cleaner(new OffsetMap(Math.max(1 << 20, config.dedupeBufferBytes() / Math.max(1, config.threads())), 0.9),
+        Cleaner cleaner = new Cleaner(Math.max(1 << 20, config.dedupeBufferBytes() / Math.max(1, config.threads())),
             config.ioBufferBytes(), new Throttler(config.ioMaxBytesPerSecond(), time), time);
         int n = 0;
         Set<TopicPartition> done = new HashSet<>();

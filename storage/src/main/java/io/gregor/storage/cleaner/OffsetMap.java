@@ -15,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
  * Not thread-safe: one map per cleaner thread.
  */
 final class OffsetMap {
+    private final long memoryBytes;
     private final long[] hi;
     private final long[] lo;
     private final long[] offsets;
@@ -25,6 +26,7 @@ final class OffsetMap {
     private long latestOffset = -1;
 
     OffsetMap(long memoryBytes, double loadFactor) {
+        this.memoryBytes = memoryBytes;
         int slots = Integer.highestOneBit((int) Math.max(16, Math.min(Integer.MAX_VALUE / 2, memoryBytes / 24)));
         this.hi = new long[slots];
         this.lo = new long[slots];
@@ -47,6 +49,10 @@ final class OffsetMap {
 
     int size() {
         return size;
+    }
+
+    long memoryBytes() {
+        return memoryBytes;
     }
 
     /** How many keys fit before the map is full. */
