@@ -74,8 +74,9 @@ final class GregorProcess implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
+        // The message is built when the process has exited, so that it shows why.
         await().atMost(timeout).pollInterval(Duration.ofMillis(50))
-            .failFast("gregor exited before it was ready:\n" + output(), () -> !process.isAlive())
+            .failFast(() -> assertThat(process.isAlive()).as(() -> "gregor exited before it was ready:\n" + output()).isTrue())
             .until(() -> output().contains(READY_LINE));
     }
 

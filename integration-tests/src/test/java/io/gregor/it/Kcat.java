@@ -70,6 +70,64 @@ final class Kcat {
         return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    /** A kcat started with {@link #start}, running until stopped. */
+    final class Running implements AutoCloseable {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+
+        private Running(Process process, Path out, Path err) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+        }
+
+        /** Complete lines printed so far. */
+        List<String> lines() throws IOException {
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            int end = text.lastIndexOf('\n');
+            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
+        }
+
+        String stderr() throws IOException {
+            return Files.readString(err, StandardCharsets.UTF_8);
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** SIGTERM, on which kcat closes its consumer (leaving the group, committing offsets); returns the exit code. */
+        int stop() throws InterruptedException, IOException {
+            process.destroy();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("kcat stopped within 30 s after SIGTERM; stderr:%n%s", stderr()).isTrue();
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Starts kcat with these arguments in the background, e.g. a balanced consumer ({@code -G}). Close it. */
+    Running start(String... args) throws IOException {
+        Path out = Files.createTempFile(scratch, "kcat-out", ".txt");
+        Path err = Files.createTempFile(scratch, "kcat-err", ".txt");
+        List<String> command = new ArrayList<>();
+        command.add(executable);
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+        return new Running(process, out, err);
+    }
+
     /** Runs kcat and asserts that it succeeded. */
     Result runOk(String stdin, String... args) throws IOException, InterruptedException {
         Result result = run(stdin, args);

@@ -1,17 +1,25 @@
 package io.gregor.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,11 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A non-Java client: kcat, built on librdkafka, producing and consuming, alone and with the Java client. */
+/**
+ * A non-Java client: kcat, built on librdkafka, producing and consuming, alone and with the Java
+ * client, also as a member of a consumer group shared with a Java consumer.
+ */
 class KcatIT {
 
     @RegisterExtension
-    static final GregorBrokerExtension broker = GregorBrokerExtension.withConfig();
+    static final GregorBrokerExtension broker = GregorBrokerExtension.withConfig("group.initial.rebalance.delay.ms", "0");
 
     @TempDir
     static Path scratch;
@@ -146,6 +157,62 @@ class KcatIT {
             .contains("topic \"" + topic + "\" with 4 partitions:");
         for (int p = 0; p < 4; p++) {
             assertThat(result.stdout()).contains("partition " + p + ", leader " + broker.broker().brokerId());
+        }
+    }
+
+    @Test
+    void shouldShareAGroupsPartitionsBetweenKcatAndAJavaConsumer() throws Exception {
+        // Given kcat's balanced consumer and a Java consumer in one group on a four-partition topic
+        String topic = "kcat-group";
+        String group = "mixed-group";
+        broker.createTopic(topic, 4);
+        List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
+            new TopicPartition(topic, 2), new TopicPartition(topic, 3));
+        try (Kcat.Running kcatMember = kcat.start("-b", broker.bootstrapServers(), "-G", group, "-q", "-u",
+            "-X", "auto.offset.reset=earliest", "-X", "auto.commit.interval.ms=100", "-f", "%p|%o|%k|%s\\n", topic)) {
+            KafkaConsumer<String, String> java = broker.consumer(Map.of(ConsumerConfig.GROUP_ID_CONFIG, group));
+            java.subscribe(List.of(topic));
+            // librdkafka offers range and roundrobin, the Java client range and cooperative-sticky: they agree on range
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread()
+                .failFast(() -> assertThat(kcatMember.isAlive()).as("kcat running; stderr: %s", kcatMember.stderr()).isTrue())
+                .until(() -> {
+                    java.poll(Duration.ofMillis(100));
+                    return java.assignment().size() == 2;
+                });
+
+            // When records arrive
+            List<String> sent = new ArrayList<>();
+            KafkaProducer<String, String> producer = broker.producer(Map.of());
+            for (int i = 0; i < 200; i++) {
+                producer.send(new ProducerRecord<>(topic, i % 4, "k" + i, "v" + i));
+                sent.add("v" + i);
+            }
+            producer.flush();
+            List<ConsumerRecord<String, String>> readByJava = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+                java.poll(Duration.ofMillis(100)).forEach(readByJava::add);
+                return readByJava.size() + kcatMember.lines().size() >= sent.size();
+            });
+            java.commitSync();
+            assertThat(kcatMember.stop()).as("kcat exit code after SIGTERM").isZero();
+
+            // Then each consumed its own partitions, and together they read everything exactly once
+            List<Line> readByKcat = kcatMember.lines().stream().map(Line::parse).toList();
+            Set<Integer> javaPartitions = readByJava.stream().map(ConsumerRecord::partition).collect(Collectors.toSet());
+            Set<Integer> kcatPartitions = readByKcat.stream().map(Line::partition).collect(Collectors.toSet());
+            assertThat(javaPartitions).hasSize(2).isEqualTo(GroupMemberLoop.partitionsOf(java.assignment()));
+            assertThat(kcatPartitions).hasSize(2).doesNotContainAnyElementsOf(javaPartitions);
+            List<String> everything = new ArrayList<>();
+            readByJava.forEach(r -> everything.add(r.value()));
+            readByKcat.forEach(l -> everything.add(l.value()));
+            assertThat(everything).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(sent);
+            // and both committed what they read
+            Map<TopicPartition, OffsetAndMetadata> committed = broker.admin().listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+            for (TopicPartition tp : partitions) {
+                assertThat(committed.get(tp)).as("committed offset of %s", tp).isNotNull()
+                    .extracting(OffsetAndMetadata::offset).isEqualTo(50L);
+            }
         }
     }
 

@@ -170,7 +170,7 @@ final class GroupShard implements GroupRecords.Replay {
         if (unknownMember) {
             return joinUnknownMember(group, request, version, clientId, clientHost, protocols, rebalanceTimeout, instanceId);
         }
-        return joinKnownMember(group, memberId, request, version, protocols, rebalanceTimeout, instanceId);
+        return joinKnownMember(group, memberId, request, version, clientId, clientHost, protocols, rebalanceTimeout, instanceId);
     }
 
     private CompletableFuture<JoinGroupResponseData> joinUnknownMember(ClassicGroup group, JoinGroupRequestData request, short version,
@@ -215,11 +215,12 @@ final class GroupShard implements GroupRecords.Replay {
     }
 
     private CompletableFuture<JoinGroupResponseData> joinKnownMember(ClassicGroup group, String memberId, JoinGroupRequestData request,
-                                                                     short version, Map<String, byte[]> protocols, int rebalanceTimeout,
+                                                                     short version, String clientId, String clientHost,
+                                                                     Map<String, byte[]> protocols, int rebalanceTimeout,
                                                                      String instanceId) {
         if (group.pendingMembers.remove(memberId)) {
             timer.cancel(pendingKey(group, memberId));
-            GroupMember member = new GroupMember(memberId, instanceId, clientIdOf(memberId), "", rebalanceTimeout,
+            GroupMember member = new GroupMember(memberId, instanceId, clientId, clientHost, rebalanceTimeout,
                 request.sessionTimeoutMs(), request.protocolType(), protocols);
             return addMemberAndRebalance(group, member, version);
         }
@@ -309,11 +310,6 @@ final class GroupShard implements GroupRecords.Replay {
     }
 
     private final Map<String, Short> memberVersions = new HashMap<>();
-
-    private static String clientIdOf(String memberId) {
-        int dash = memberId.lastIndexOf('-', Math.max(0, memberId.length() - 37));
-        return dash > 0 ? memberId.substring(0, dash) : memberId;
-    }
 
     private Errors checkStatic(ClassicGroup group, String memberId, String instanceId) {
         if (instanceId == null) {

@@ -82,6 +82,16 @@ class GroupShardTest {
     }
 
     @Test
+    void shouldKeepClientIdAndHostOfAMemberThatJoinedWithTheRequiredMemberId() {
+        JoinGroupResponseData first = shard.joinGroup(join("", null), V, "billing-app", "/10.1.2.3").join();
+        JoinGroupResponseData joined = shard.joinGroup(join(first.memberId(), null), V, "billing-app", "/10.1.2.3").join();
+
+        GroupMember member = group().member(joined.memberId());
+        assertThat(member.clientId).isEqualTo("billing-app");
+        assertThat(member.clientHost).isEqualTo("/10.1.2.3");
+    }
+
+    @Test
     void shouldRebalanceWhenASecondMemberJoinsAndWaitForEveryMemberToRejoin() {
         JoinGroupResponseData a = joinNew("a").join();
         sync(a, Map.of(a.memberId(), new byte[] {1}));

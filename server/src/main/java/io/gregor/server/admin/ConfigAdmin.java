@@ -32,7 +32,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * watches them, so changes apply to running logs without a restart.
  *
  * <p>Only the broker-level defaults of topic configs (e.g. {@code log.retention.ms},
- * {@code message.max.bytes}) can be changed dynamically; other broker configs are read-only.
+ * {@code message.max.bytes}) can be changed dynamically; other broker configs are read-only, and
+ * changing one is refused with INVALID_REQUEST, as Kafka does.
  */
 public final class ConfigAdmin {
     private static final long APPLY_TIMEOUT_MS = 30_000;
@@ -136,7 +137,8 @@ public final class ConfigAdmin {
                     throw new InvalidConfigurationException("Unknown broker config name: " + c.name());
                 }
                 if (!dynamic.contains(c.name())) {
-                    throw new InvalidConfigurationException("Cannot update broker config " + c.name() + " dynamically: it is read-only");
+                    // INVALID_REQUEST, not INVALID_CONFIG: what Kafka answers (see KAFKA-13609), and clients expect.
+                    throw new InvalidRequestException("Cannot update these configs dynamically: [" + c.name() + "] (read-only)");
                 }
             }
             updated = incremental ? apply(current, changes, name -> brokerValue(name), BrokerConfig.DEF) : replaceAll(changes);

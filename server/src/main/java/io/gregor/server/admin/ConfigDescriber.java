@@ -117,7 +117,7 @@ public final class ConfigDescriber {
                 source = synonyms.get(0).source();
             }
             if (raw != null) {
-                synonyms.add(new Synonym(key.name, value, ConfigSource.STATIC_BROKER_CONFIG));
+                synonyms.add(new Synonym(key.name, raw.trim(), ConfigSource.STATIC_BROKER_CONFIG));
             }
             if (key.defaultValue != null) {
                 synonyms.add(new Synonym(key.name, format(key.defaultValue), ConfigSource.DEFAULT_CONFIG));
