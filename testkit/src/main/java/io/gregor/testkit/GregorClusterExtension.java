@@ -61,7 +61,7 @@ public final class GregorClusterExtension implements BeforeAllCallback, AfterAll
     public void afterAll(ExtensionContext context) {
         Owned owned = context.getStore(NAMESPACE).remove(context.getRequiredTestClass(), Owned.class);
         if (owned != null) {
-            owned.cluster().close();
+            owned.close();
         }
     }
 
@@ -75,8 +75,16 @@ public final class GregorClusterExtension implements BeforeAllCallback, AfterAll
         return clusterFor(extensionContext);
     }
 
-    /** A cluster started for, and closed with, one test class. */
-    private record Owned(GregorTestCluster cluster) {
+    /**
+     * A cluster started for, and closed with, one test class. {@code afterAll} closes it; if that
+     * never runs (a {@code PER_CLASS} test instance failed after the cluster started), JUnit
+     * closes it with the class's store, as it does every {@link AutoCloseable} value there.
+     */
+    private record Owned(GregorTestCluster cluster) implements AutoCloseable {
+        @Override
+        public void close() {
+            cluster.close();
+        }
     }
 
     /**

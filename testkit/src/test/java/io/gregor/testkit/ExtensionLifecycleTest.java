@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
@@ -40,12 +41,23 @@ class ExtensionLifecycleTest {
         assertThatThrownBy(seen::admin).hasMessageContaining("closed");
     }
 
+    @Test
+    void shouldCloseTheClusterWhenTheTestInstanceCannotBeCreated() {
+        run(FailingConstructorFixture.class).containerEvents().assertStatistics(stats -> stats.failed(1));
+
+        assertThat(seen).isNotNull();
+        assertThatThrownBy(seen::admin).hasMessageContaining("closed");
+    }
+
     private static void runAndExpectSuccess(Class<?> fixture, int tests) {
+        run(fixture).testEvents().assertStatistics(stats -> stats.started(tests).succeeded(tests));
+    }
+
+    private static EngineExecutionResults run(Class<?> fixture) {
         seen = null;
         System.setProperty(FIXTURES, "true");
         try {
-            EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture)).execute()
-                .testEvents().assertStatistics(stats -> stats.started(tests).succeeded(tests));
+            return EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture)).execute();
         } finally {
             System.clearProperty(FIXTURES);
         }
@@ -91,6 +103,20 @@ class ExtensionLifecycleTest {
         void hasOneBroker() {
             seen = cluster;
             assertThat(cluster.brokerIds()).containsExactly(0);
+        }
+    }
+
+    @ExtendWith(GregorClusterExtension.class)
+    @EnabledIfSystemProperty(named = FIXTURES, matches = "true")
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    static class FailingConstructorFixture {
+        FailingConstructorFixture(GregorTestCluster cluster) {
+            seen = cluster;
+            throw new IllegalStateException("the test instance cannot be created");
+        }
+
+        @Test
+        void neverRuns() {
         }
     }
 }
