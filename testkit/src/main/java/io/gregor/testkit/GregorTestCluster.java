@@ -7,6 +7,7 @@ import io.gregor.server.BrokerConfig;
 import io.gregor.testkit.internal.BrokerConfigs;
 import io.gregor.testkit.internal.Readiness;
 import io.gregor.testkit.internal.TempDirs;
+import io.gregor.testkit.internal.Warmup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -89,6 +90,15 @@ public final class GregorTestCluster implements AutoCloseable {
      *                               the directory deleted
      */
     public static GregorTestCluster start(ClusterSpec spec) {
+        Warmup warmup = Warmup.maybeStart();
+        try {
+            return startCluster(spec);
+        } finally {
+            warmup.join();
+        }
+    }
+
+    private static GregorTestCluster startCluster(ClusterSpec spec) {
         Path dir;
         try {
             dir = spec.baseDir() == null ? Files.createTempDirectory("gregor-testkit-")
