@@ -23,7 +23,7 @@ import java.util.Map;
  *
  * <pre>
  * java -cp benchmarks/testkit-startup/target/classes io.gregor.benchmarks.startup.StartupComparison \
- *     --gregor-classpath CP --kafka-classpath CP [--jvms 3] [--iterations 6] [--logs DIR]
+ *     --gregor-classpath CP --kafka-classpath CP [--jvms 3] [--iterations 6] [--logs DIR] [--jvm-options "OPTS"]
  * </pre>
  */
 public final class StartupComparison {
@@ -38,10 +38,11 @@ public final class StartupComparison {
         int jvms = Integer.parseInt(options.getOrDefault("jvms", "3"));
         int iterations = Integer.parseInt(options.getOrDefault("iterations", "6"));
         Path logs = Path.of(options.getOrDefault("logs", "target/startup-logs"));
+        String jvmOptions = options.getOrDefault("jvm-options", "").trim();
         Files.createDirectories(logs);
         Map<String, Side> sides = new LinkedHashMap<>();
-        sides.put(GREGOR, new Side(GregorStartup.class.getName(), required(options, "gregor-classpath")));
-        sides.put(KAFKA, new Side(EmbeddedKafkaStartup.class.getName(), required(options, "kafka-classpath")));
+        sides.put(GREGOR, new Side(GregorStartup.class.getName(), required(options, "gregor-classpath"), jvmOptions));
+        sides.put(KAFKA, new Side(EmbeddedKafkaStartup.class.getName(), required(options, "kafka-classpath"), jvmOptions));
 
         String loadBefore = loadAverage();
         for (int jvm = 1; jvm <= jvms; jvm++) {
@@ -57,9 +58,10 @@ public final class StartupComparison {
             }
         }
 
-        System.out.printf("%n%d fresh JVMs per side, %d starts each; Java %s, %d cores; load average %s before, %s after."
+        System.out.printf("%n%d fresh JVMs per side, %d starts each; Java %s%s, %d cores; load average %s before, %s after."
                 + " Milliseconds, median (min-max).%n%n",
-            jvms, iterations, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
+            jvms, iterations, System.getProperty("java.version"), jvmOptions.isEmpty() ? "" : " with " + jvmOptions,
+            Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
         Side gregor = sides.get(GREGOR);
         Side kafka = sides.get(KAFKA);
         System.out.println("| | " + GREGOR + " | " + KAFKA + " (Apache Kafka 4.1.2) | Kafka / Gregor |");
@@ -101,20 +103,26 @@ public final class StartupComparison {
     private static final class Side {
         final String mainClass;
         final String classpath;
+        final String jvmOptions;
         final List<Long> launch = new ArrayList<>();
         final List<Long> cold = new ArrayList<>();
         final List<Long> warm = new ArrayList<>();
         final List<Long> stop = new ArrayList<>();
 
-        Side(String mainClass, String classpath) {
+        Side(String mainClass, String classpath, String jvmOptions) {
             this.mainClass = mainClass;
             this.classpath = classpath;
+            this.jvmOptions = jvmOptions;
         }
 
         void runOnce(int iterations, Path log) throws IOException, InterruptedException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process process = new ProcessBuilder(java, "-cp", classpath, mainClass, Integer.toString(iterations))
-                .redirectErrorStream(true).start();
+            List<String> command = new ArrayList<>(List.of(java));
+            if (!jvmOptions.isEmpty()) {
+                command.addAll(List.of(jvmOptions.split("\\s+")));
+            }
+            command.addAll(List.of("-cp", classpath, mainClass, Integer.toString(iterations)));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             boolean first = true;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                  PrintWriter logFile = new PrintWriter(Files.newBufferedWriter(log))) {
