@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -33,9 +35,11 @@ public final class ZkMetadataStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZkMetadataStore.class);
 
     private final CuratorFramework zk;
+    private final ExecutorService safeNotifyService;
 
-    private ZkMetadataStore(CuratorFramework zk) {
+    private ZkMetadataStore(CuratorFramework zk, ExecutorService safeNotifyService) {
         this.zk = zk;
+        this.safeNotifyService = safeNotifyService;
     }
 
     /**
@@ -44,19 +48,28 @@ public final class ZkMetadataStore implements AutoCloseable {
      * @throws IllegalStateException when ZooKeeper is not reachable within the connection timeout
      */
     public static ZkMetadataStore connect(String connectString, int sessionTimeoutMs, int connectionTimeoutMs) throws InterruptedException {
+        // Curator (through 5.9.0) never shuts down the executor it makes for runSafe() when it
+        // is closed, leaking one thread per client (apache/curator#1277); so we own that executor.
+        ExecutorService safeNotifyService = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "gregor-curator-safe-notify");
+            t.setDaemon(true);
+            return t;
+        });
         CuratorFramework zk = CuratorFrameworkFactory.builder()
             .connectString(connectString)
             .sessionTimeoutMs(sessionTimeoutMs)
             .connectionTimeoutMs(connectionTimeoutMs)
             .retryPolicy(new ExponentialBackoffRetry(100, 10, 2000))
+            .runSafeService(safeNotifyService)
             .build();
         zk.start();
         if (!zk.blockUntilConnected(connectionTimeoutMs, TimeUnit.MILLISECONDS)) {
             zk.close();
+            safeNotifyService.shutdownNow();
             throw new IllegalStateException("Could not connect to ZooKeeper at " + connectString + " within "
                 + connectionTimeoutMs + " ms (zookeeper.connection.timeout.ms)");
         }
-        return new ZkMetadataStore(zk);
+        return new ZkMetadataStore(zk, safeNotifyService);
     }
 
     public CuratorFramework curator() {
@@ -431,5 +444,6 @@ public final class ZkMetadataStore implements AutoCloseable {
     @Override
     public void close() {
         zk.close();
+        safeNotifyService.shutdown();
     }
 }
