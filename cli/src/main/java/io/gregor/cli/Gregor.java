@@ -10,6 +10,8 @@ import io.gregor.cli.groups.GroupsCommand;
 import io.gregor.cli.produce.ProduceCommand;
 import io.gregor.cli.topics.TopicsCommand;
 import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
@@ -46,12 +48,15 @@ public final class Gregor implements Callable<Integer> {
 
     /**
      * Runs a command line with the process's stdin, stdout, stderr and environment; returns the
-     * exit code. Stdout is buffered (commands flush after each batch of output) and UTF-8, the
-     * encoding record payloads are decoded with.
+     * exit code. Stdout is buffered (commands flush after each batch of output), UTF-8 (the
+     * encoding record payloads are decoded with), and written to the file descriptor directly
+     * rather than through {@code System.out}, which would swallow the error of a closed pipe:
+     * {@code gregor consume ... | head} must notice that nobody reads any more.
      */
     public static int run(String... args) {
         CommandLine cli = commandLine(Environment.system());
-        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));
+        PrintWriter out = new PrintWriter(new BufferedWriter(
+            new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8)));
         cli.setOut(out);
         try {
             return cli.execute(args);
