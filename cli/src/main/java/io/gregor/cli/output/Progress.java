@@ -5,14 +5,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Progress of a long produce or consume on stderr: a line such as
+ * Progress of a large produce or consume on stderr: a line such as
  * {@code Produced 250000 records (125000/s)} at most once per interval, and a summary at the
- * end if any progress line was printed. Short runs print nothing, and nothing is printed while
- * a person types at a terminal ({@code enabled} false), where it would interleave with the input.
+ * end if any progress line was printed. Short runs and small inputs (fewer than
+ * {@link #MIN_RECORDS} records, e.g. a slow pipe trickling a few lines) print nothing, and
+ * nothing is printed while a person types at a terminal ({@code enabled} false), where it would
+ * interleave with the input.
  * Whole lines rather than carriage returns, so that redirected stderr stays readable.
  */
 public final class Progress {
     public static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(2);
+    public static final long MIN_RECORDS = 10_000;
 
     private final PrintWriter err;
     private final boolean enabled;
@@ -45,7 +48,7 @@ public final class Progress {
             return;
         }
         long now = nanoClock.getAsLong();
-        if (now - lastReportNanos < intervalNanos || count == lastReportCount) {
+        if (count < MIN_RECORDS || now - lastReportNanos < intervalNanos || count == lastReportCount) {
             return;
         }
         long rate = (count - lastReportCount) * TimeUnit.SECONDS.toNanos(1) / Math.max(1, now - lastReportNanos);

@@ -32,6 +32,16 @@ class ProgressTest {
     }
 
     @Test
+    void shouldStayQuietForFewRecords() {
+        Progress progress = progress(true);
+        advanceSeconds(5);
+        progress.update(Progress.MIN_RECORDS - 1);
+        progress.finish(Progress.MIN_RECORDS - 1);
+
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
     void shouldReportCountAndRateOncePerIntervalThenSummarize() {
         Progress progress = progress(true);
         advanceSeconds(2);
