@@ -126,32 +126,40 @@ public final class ConsumeCommand implements Callable<Integer>, ClientCommand {
             : new TextRecordFormatter(KeyValues.parse(properties, "--property"));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        long count = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = client.consumer(consumerConfig())) {
-            List<TopicPartition> partitions = partitions(consumer);
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                consumer.wakeup();
-                awaitQuietly(finished);
-            }, "gregor-consume-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                count = consume(consumer, partitions, start, formatter, out, err);
-            } catch (WakeupException e) {
-                count = printed;
-            } catch (UnsupportedVersionException e) {
-                throw groupsUnsupported(e);
-            } finally {
-                out.flush();
-                finished.countDown();
+        // Ctrl-C: the hook wakes the consumer up, then holds the JVM until the total is printed
+        // and the consumer closed (leaving its group cleanly).
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = null;
+        try {
+            long count;
+            try (KafkaConsumer<byte[], byte[]> consumer = client.consumer(consumerConfig())) {
+                List<TopicPartition> partitions = partitions(consumer);
+                hook = new Thread(() -> {
+                    consumer.wakeup();
+                    awaitQuietly(finished);
+                }, "gregor-consume-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    count = consume(consumer, partitions, start, formatter, out, err);
+                } catch (WakeupException e) {
+                    count = printed;
+                } catch (UnsupportedVersionException e) {
+                    throw groupsUnsupported(e);
+                } finally {
+                    out.flush();
+                }
+            }
+            // Like kafka-console-consumer; on stderr, so stdout holds only records. Not after a
+            // failure, which must leave exactly one line.
+            err.println("Processed a total of " + count + " messages");
+            err.flush();
+            return 0;
+        } finally {
+            finished.countDown();
+            if (hook != null) {
                 removeQuietly(hook);
             }
         }
-        // Like kafka-console-consumer; on stderr, so stdout holds only records. Not after a failure,
-        // which must leave exactly one line.
-        err.println("Processed a total of " + count + " messages");
-        err.flush();
-        return 0;
     }
 
     private long consume(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, StartOffset start,
