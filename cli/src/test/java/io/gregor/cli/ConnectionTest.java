@@ -64,6 +64,18 @@ class ConnectionTest {
         assertSucceeded(withoutVariable().run("cluster", "--command-config", file.toString()));
     }
 
+    /** This class's broker never gets a topic. */
+    @Test
+    void shouldDescribeAnEmptyClusterWithoutError() throws IOException {
+        var text = broker.cli().run("topics", "--describe");
+        var json = broker.cli().run("topics", "--describe", "-o", "json");
+
+        assertSucceeded(text);
+        assertThat(text.out()).isEmpty();
+        assertSucceeded(json);
+        assertThat(com.fasterxml.jackson.jr.ob.JSON.std.listFrom(json.out())).isEmpty();
+    }
+
     @Test
     void shouldNameMissingCommandConfigFile() {
         assertFailed(withoutVariable().run("cluster", "--command-config", home.resolve("nope.properties").toString()),

@@ -36,6 +36,12 @@ final class TopicDescriber {
     }
 
     void print(List<String> topics, boolean json, PrintWriter out) {
+        if (topics.isEmpty()) {
+            if (json) {
+                Json.print(out, List.of());
+            }
+            return;
+        }
         Map<String, TopicDescription> descriptions = Topics.describe(admin, topics);
         Map<String, Map<String, String>> overrides = overrides(topics);
         if (json) {
