@@ -1,5 +1,6 @@
 package io.gregor.cli;
 
+import io.gregor.cli.client.CommandException;
 import io.gregor.server.Broker;
 import io.gregor.server.BrokerConfig;
 import java.io.File;
@@ -40,8 +41,7 @@ public final class StartCommand implements Callable<Integer> {
         try {
             config = BrokerConfig.from(load(configFile, overrides));
         } catch (ConfigException | IllegalArgumentException | IOException e) {
-            System.err.println("Error: invalid configuration: " + e.getMessage());
-            return 1;
+            throw new CommandException("invalid configuration: " + e.getMessage(), e);
         }
         for (String key : config.unknownKeys()) {
             log.warn("Unknown config '{}' is ignored", key);
@@ -53,8 +53,7 @@ public final class StartCommand implements Callable<Integer> {
         try {
             broker = Broker.start(config);
         } catch (IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
-            return 1;
+            throw new CommandException(e.getMessage(), e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
