@@ -35,21 +35,13 @@ final class GregorProcess implements AutoCloseable {
      * @param logName file in {@code workDir} that receives the process's output
      */
     static GregorProcess start(Path workDir, String logName, List<String> overrides) throws IOException, InterruptedException {
-        Path home = gregorHome();
-        List<String> command = new ArrayList<>();
-        command.add(home.resolve("bin/gregor").toString());
-        command.add("start");
+        List<String> args = new ArrayList<>();
+        args.add("start");
         for (String override : overrides) {
-            command.add("--override");
-            command.add(override);
+            args.add("--override");
+            args.add(override);
         }
-        Path logFile = workDir.resolve(logName);
-        ProcessBuilder builder = new ProcessBuilder(command)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(logFile.toFile());
-        builder.environment().put("GREGOR_HEAP_OPTS", "-Xms32m -Xmx256m");
-        GregorProcess broker = new GregorProcess(builder.start(), logFile);
+        GregorProcess broker = launch(workDir, logName, args);
         try {
             broker.awaitReady(Duration.ofSeconds(30));
         } catch (RuntimeException | Error e) {
@@ -57,6 +49,25 @@ final class GregorProcess implements AutoCloseable {
             throw e;
         }
         return broker;
+    }
+
+    /**
+     * Starts {@code bin/gregor args...} in {@code workDir} without waiting for anything; follow
+     * with {@link #awaitReady} for a broker. Several brokers launched first and awaited after
+     * start up side by side.
+     */
+    static GregorProcess launch(Path workDir, String logName, List<String> args) throws IOException {
+        Path home = gregorHome();
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/gregor").toString());
+        command.addAll(args);
+        Path logFile = workDir.resolve(logName);
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(logFile.toFile());
+        builder.environment().put("GREGOR_HEAP_OPTS", "-Xms32m -Xmx256m");
+        return new GregorProcess(builder.start(), logFile);
     }
 
     /**
@@ -73,9 +84,11 @@ final class GregorProcess implements AutoCloseable {
         return home;
     }
 
-    private void awaitReady(Duration timeout) {
+    /** Waits for the broker's ready line; fails at once if the process exits first. */
+    void awaitReady(Duration timeout) {
+        // The message is built when the process has exited, so that it shows why.
         await().atMost(timeout).pollInterval(Duration.ofMillis(50))
-            .failFast("gregor exited before it was ready:\n" + output(), () -> !process.isAlive())
+            .failFast(() -> assertThat(process.isAlive()).as(() -> "gregor exited before it was ready:\n" + output()).isTrue())
             .until(() -> output().contains(READY_LINE));
     }
 
@@ -96,6 +109,25 @@ final class GregorProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("process %d gone after SIGKILL", process.pid()).isTrue();
+    }
+
+    /** SIGSTOP: the process freezes (no threads run, sockets stay open) until {@link #resume()}. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", name, process.pid()).isTrue();
     }
 
     /** SIGTERM (on Linux, {@link Process#destroy()}); returns the exit code once it has stopped. */
