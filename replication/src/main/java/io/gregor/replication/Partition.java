@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -49,6 +50,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Partition {
     private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<Partition, List> PENDING_ISR =
+        AtomicReferenceFieldUpdater.newUpdater(Partition.class, List.class, "pendingIsr");
 
     private final TopicPartition topicPartition;
     private final int localBrokerId;
@@ -338,14 +342,11 @@ public final class Partition {
                 if (error != null) {
                     LOG.warn("{}: ISR change to {} failed: {}", topicPartition, proposed, error.toString());
                 }
-                leaderIsrLock.writeLock().lock();
-                try {
-                    if (pendingIsr == proposed) {
-                        pendingIsr = null;
-                    }
-                } finally {
-                    leaderIsrLock.writeLock().unlock();
-                }
+                // Without leaderIsrLock: when the write has already completed, this runs right
+                // here, on a thread that holds the read lock, which cannot be upgraded to the write
+                // lock (it would wait for itself forever). Dropping a failed proposal needs no lock:
+                // the high watermark then waits for fewer replicas, all of them in the stored ISR.
+                PENDING_ISR.compareAndSet(this, proposed, null);
             }
         });
     }

@@ -2,6 +2,7 @@ package io.gregor.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.gregor.metadata.PartitionImage;
 import io.gregor.metadata.PartitionState;
@@ -11,6 +12,7 @@ import io.gregor.storage.util.ManualTime;
 import io.gregor.storage.util.ThreadPoolScheduler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +140,28 @@ class PartitionReplicationTest {
         assertThat(partition.highWatermark()).as("replica 2 may already count as in sync").isEqualTo(3);
         followerFetches(2, 5);
         assertThat(partition.highWatermark()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldProposeTheIsrChangeAgainWhenTheWriteFailsBeforeTheProposalReturns() throws Exception {
+        // A write that has already failed (lost a version race) when the proposal registers its
+        // callback: the callback runs at once, on the fetching thread, which holds the read lock.
+        leaderOf(List.of(1, 2), Map.of());
+        List<PartitionState> rejected = new ArrayList<>();
+        partition = new Partition(TP, ME, time, (tp, state, v) -> {
+            rejected.add(state);
+            return CompletableFuture.completedFuture(false);
+        });
+        apply(ME, 4, List.of(1, 2));
+        partition.appendRecordsToLeader(records(3), (short) 1);
+        followerFetches(2, 3);
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> followerFetches(3, 3), "follower fetch returns");
+
+        assertThat(partition.hasPendingIsrChange()).as("the failed proposal is withdrawn").isFalse();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> followerFetches(3, 3), "follower fetch returns");
+        assertThat(rejected).extracting(PartitionState::isr).containsExactly(List.of(1, 2, 3), List.of(1, 2, 3));
+        assertThat(partition.appendRecordsToLeader(records(1), (short) 1).lastOffset()).isEqualTo(3);
     }
 
     @Test
