@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntPredicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>As leader it takes appends, tracks each follower's log end from its fetches, keeps the high
  * watermark at the smallest log end among the in-sync replicas, and changes the ISR: a follower
- * that reaches the high watermark (and the start of the current leader epoch) joins; one that has
+ * that reaches the high watermark (and the start of the current leader epoch) joins if its broker is
+ * registered; one that has
  * not caught up for {@code replica.lag.time.max.ms} leaves. An ISR change is written to ZooKeeper
  * conditionally on the state's version and takes effect when the metadata comes back; until then
  * the high watermark is computed over the larger of the old and proposed ISR, so it never
@@ -58,6 +60,7 @@ public final class Partition {
     private final int localBrokerId;
     private final Time time;
     private final IsrWriter isrWriter;
+    private final IntPredicate registered;
     private final ReentrantReadWriteLock leaderIsrLock = new ReentrantReadWriteLock();
     private final ConcurrentLinkedQueue<PartitionWatcher> watchers = new ConcurrentLinkedQueue<>();
     private final Map<Integer, FollowerState> followers = new ConcurrentHashMap<>();
@@ -73,11 +76,16 @@ public final class Partition {
     private volatile long leaderEpochStartOffset;
     private volatile boolean fenced;
 
-    Partition(TopicPartition topicPartition, int localBrokerId, Time time, IsrWriter isrWriter) {
+    /**
+     * @param registered whether a broker is registered in ZooKeeper now; the controller removes
+     *                   unregistered brokers from every ISR, so the leader must not add them
+     */
+    Partition(TopicPartition topicPartition, int localBrokerId, Time time, IsrWriter isrWriter, IntPredicate registered) {
         this.topicPartition = topicPartition;
         this.localBrokerId = localBrokerId;
         this.time = time;
         this.isrWriter = isrWriter;
+        this.registered = registered;
     }
 
     public TopicPartition topicPartition() {
@@ -290,7 +298,10 @@ public final class Partition {
     }
 
     private void maybeExpandIsr(int replicaId) {
-        if (isr.contains(replicaId) || pendingIsr != null || fenced) {
+        // A broker that fetches before it has registered (starting) or after it has deregistered
+        // (shutting down) stays out: the controller would take it out again at once, and the two
+        // would overwrite each other's ISR for as long as it keeps fetching.
+        if (isr.contains(replicaId) || pendingIsr != null || fenced || !registered.test(replicaId)) {
             return;
         }
         FollowerState f = followers.get(replicaId);

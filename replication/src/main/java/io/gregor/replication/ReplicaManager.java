@@ -48,6 +48,7 @@ public final class ReplicaManager implements MetadataListener {
     private final ReplicaFetcherManager fetchers;
     private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private volatile boolean fenced;
+    private volatile MetadataImage image = MetadataImage.EMPTY;
     private boolean firstImage = true;
 
     /**
@@ -108,6 +109,7 @@ public final class ReplicaManager implements MetadataListener {
 
     @Override
     public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
+        image = current;
         Map<TopicPartition, Boolean> hosted = new HashMap<>();
         for (TopicImage topic : current.topics().values()) {
             TopicImage before = previous.topic(topic.name());
@@ -126,7 +128,7 @@ public final class ReplicaManager implements MetadataListener {
                 }
                 try {
                     Partition partition = partitions.computeIfAbsent(tp, key -> {
-                        Partition created = new Partition(key, brokerId, time, isrWriter);
+                        Partition created = new Partition(key, brokerId, time, isrWriter, id -> image.isAlive(id));
                         created.setFenced(fenced);
                         return created;
                     });

@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -44,6 +46,7 @@ class PartitionReplicationTest {
         proposals.add(state);
         return CompletableFuture.completedFuture(true);
     };
+    private final Set<Integer> registered = new HashSet<>(Set.of(1, 2, 3));
     private Log log;
     private Partition partition;
     private int version;
@@ -58,7 +61,7 @@ class PartitionReplicationTest {
 
     private Partition leaderOf(List<Integer> isr, Map<String, String> overrides) throws Exception {
         log = Log.open(TP, tmp.resolve("payments-0").toFile(), LogConfig.create(Map.of(), overrides), time, scheduler, true, 0, -1, -1);
-        partition = new Partition(TP, ME, time, writer);
+        partition = new Partition(TP, ME, time, writer, registered::contains);
         apply(ME, 3, isr);
         return partition;
     }
@@ -127,10 +130,23 @@ class PartitionReplicationTest {
     }
 
     @Test
+    void shouldNotAddAFollowerBackWhileItsBrokerIsNotRegistered() throws Exception {
+        leaderOf(List.of(1, 2), Map.of());
+        partition.appendRecordsToLeader(records(8), (short) 1);
+        followerFetches(2, 8);
+        registered.remove(3);
+        followerFetches(3, 8);
+        assertThat(proposals).as("replica 3 caught up, but its broker is starting or shutting down").isEmpty();
+        registered.add(3);
+        followerFetches(3, 8);
+        assertThat(proposals).extracting(PartitionState::isr).containsExactly(List.of(1, 2, 3));
+    }
+
+    @Test
     void shouldKeepTheHighWatermarkWhileAnIsrExpansionIsPending() throws Exception {
         leaderOf(List.of(1), Map.of());
         IsrWriter never = (tp, state, v) -> new CompletableFuture<>();
-        partition = new Partition(TP, ME, time, never);
+        partition = new Partition(TP, ME, time, never, registered::contains);
         apply(ME, 4, List.of(1));
         partition.appendRecordsToLeader(records(3), (short) 1);
         assertThat(partition.highWatermark()).isEqualTo(3);
@@ -151,7 +167,7 @@ class PartitionReplicationTest {
         partition = new Partition(TP, ME, time, (tp, state, v) -> {
             rejected.add(state);
             return CompletableFuture.completedFuture(false);
-        });
+        }, registered::contains);
         apply(ME, 4, List.of(1, 2));
         partition.appendRecordsToLeader(records(3), (short) 1);
         followerFetches(2, 3);
