@@ -81,6 +81,16 @@ final class ClusterBroker {
         process.stop(Duration.ofSeconds(45));
     }
 
+    /** SIGTERM, without waiting for the process to exit. */
+    void terminate() {
+        process.terminate();
+    }
+
+    /** Waits until the process has exited; returns its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        return process.awaitExit(timeout);
+    }
+
     /** SIGSTOP. */
     void pause() throws IOException, InterruptedException {
         process.pause();

@@ -132,7 +132,17 @@ final class GregorProcess implements AutoCloseable {
 
     /** SIGTERM (on Linux, {@link Process#destroy()}); returns the exit code once it has stopped. */
     int stop(Duration timeout) throws InterruptedException {
+        terminate();
+        return awaitExit(timeout);
+    }
+
+    /** SIGTERM, without waiting. */
+    void terminate() {
         process.destroy();
+    }
+
+    /** Waits for the process to exit (failing after {@code timeout}) and returns its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
         assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
             .as("gregor stopped within %s after SIGTERM; output:%n%s", timeout, tail()).isTrue();
         return process.exitValue();
