@@ -68,7 +68,7 @@ class ClusterFailoverIT {
 
                 // When
                 for (int round = 1; round <= ROUNDS; round++) {
-                    rounds.add(killAndRestart(round, stream));
+                    rounds.add(killAndRestart(round, stream, rounds.stream().map(Round::victim).toList()));
                 }
             } finally {
                 stream.close();
@@ -116,9 +116,9 @@ class ClusterFailoverIT {
     }
 
     /** Kills the round's victim, waits for new leaders (and controller), restarts it and waits until it is back in every ISR. */
-    private Round killAndRestart(int round, ContinuousProducer stream) throws Exception {
+    private Round killAndRestart(int round, ContinuousProducer stream, List<Integer> killedBefore) throws Exception {
         int controller = cluster.controllerId();
-        int victim = round == CONTROLLER_ROUND ? controller : leaderOtherThan(controller, round);
+        int victim = round == CONTROLLER_ROUND ? controller : leaderOtherThan(controller, killedBefore);
         List<Integer> led = new ArrayList<>();
         for (TopicPartitionInfo p : cluster.partitions(TOPIC)) {
             if (p.leader() != null && p.leader().id() == victim) {
@@ -164,19 +164,19 @@ class ClusterFailoverIT {
     }
 
     /**
-     * The leader of a partition (trying partition {@code round - 1} first) that is not the
-     * controller, so that the controller on another broker moves leadership; a follower if the
+     * The leader of a partition that is not the controller, so that the controller on another
+     * broker moves leadership, preferring a broker not killed before; a follower if the
      * controller leads every partition.
      */
-    private int leaderOtherThan(int controller, int round) throws Exception {
-        List<TopicPartitionInfo> partitions = cluster.partitions(TOPIC);
-        for (int i = 0; i < PARTITIONS; i++) {
-            TopicPartitionInfo p = partitions.get((round - 1 + i) % PARTITIONS);
+    private int leaderOtherThan(int controller, List<Integer> killedBefore) throws Exception {
+        List<Integer> candidates = new ArrayList<>();
+        for (TopicPartitionInfo p : cluster.partitions(TOPIC)) {
             if (p.leader() != null && !p.leader().isEmpty() && p.leader().id() != controller) {
-                return p.leader().id();
+                candidates.add(p.leader().id());
             }
         }
-        return controller == 0 ? 1 : 0;
+        return candidates.stream().filter(id -> !killedBefore.contains(id)).findFirst()
+            .orElse(candidates.isEmpty() ? (controller == 0 ? 1 : 0) : candidates.get(0));
     }
 
     /** Whether the metadata shows a leader other than {@code victim} for each of the partitions. */
