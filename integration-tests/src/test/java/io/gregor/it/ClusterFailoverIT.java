@@ -117,6 +117,7 @@ class ClusterFailoverIT {
 
     /** Kills the round's victim, waits for new leaders (and controller), restarts it and waits until it is back in every ISR. */
     private Round killAndRestart(int round, ContinuousProducer stream, List<Integer> killedBefore) throws Exception {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> cluster.controllerId() >= 0);
         int controller = cluster.controllerId();
         int victim = round == CONTROLLER_ROUND ? controller : leaderOtherThan(controller, killedBefore);
         List<Integer> led = new ArrayList<>();

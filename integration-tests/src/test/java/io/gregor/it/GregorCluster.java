@@ -56,6 +56,7 @@ final class GregorCluster implements BeforeAllCallback, AfterAllCallback, Before
     private ZkView zkView;
     private boolean perTest;
     private boolean started;
+    private boolean failed;
 
     private GregorCluster(int brokerCount) {
         this.brokerCount = brokerCount;
@@ -96,6 +97,9 @@ final class GregorCluster implements BeforeAllCallback, AfterAllCallback, Before
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
+        if (context.getExecutionException().isPresent()) {
+            failed = true;
+        }
         if (perTest) {
             shutdown(context);
         } else if (context.getExecutionException().isPresent()) {
@@ -156,7 +160,7 @@ final class GregorCluster implements BeforeAllCallback, AfterAllCallback, Before
     }
 
     private void shutdown(ExtensionContext context) throws Exception {
-        boolean failed = context.getExecutionException().isPresent();
+        failed |= context.getExecutionException().isPresent();
         try {
             if (zkView != null) {
                 zkView.close();
@@ -170,7 +174,7 @@ final class GregorCluster implements BeforeAllCallback, AfterAllCallback, Before
             if (zookeeper != null) {
                 zookeeper.close();
             }
-            if (failed) {
+            if (failed && perTest) {
                 printOutputs(context);
             }
         } finally {
@@ -184,6 +188,7 @@ final class GregorCluster implements BeforeAllCallback, AfterAllCallback, Before
             } else if (dir != null) {
                 System.out.printf("Cluster directory kept: %s%n", dir);
             }
+            failed = false;
             dir = null;
         }
     }

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class GregorProcess implements AutoCloseable {
     static final String READY_LINE = "ready on PLAINTEXT://";
+    /** Processes still running, killed when the test JVM exits, so that none outlives a crashed or timed-out run. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "kill-gregor-processes"));
+    }
 
     private final Process process;
     private final Path logFile;
@@ -67,7 +75,10 @@ final class GregorProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(logFile.toFile());
         builder.environment().put("GREGOR_HEAP_OPTS", "-Xms32m -Xmx256m");
-        return new GregorProcess(builder.start(), logFile);
+        Process process = builder.start();
+        RUNNING.add(process);
+        process.onExit().thenRun(() -> RUNNING.remove(process));
+        return new GregorProcess(process, logFile);
     }
 
     /**
