@@ -133,6 +133,13 @@ public final class Partition {
         leaderIsrLock.writeLock().lock();
         try {
             boolean epochChanged = image.leaderEpoch() != leaderEpoch || image.leader() != leaderId || newLog != log;
+            // A proposed ISR change is settled by a new version of the state (ours or another
+            // writer's), not by updates that leave it as it was: every metadata update reaches
+            // every partition, and forgetting a pending expansion would let the high watermark
+            // pass a replica that may already be in the stored ISR.
+            if (epochChanged || image.stateVersion() != stateVersion) {
+                this.pendingIsr = null;
+            }
             this.log = newLog;
             this.topicId = newTopicId;
             this.state = image.state();
@@ -141,7 +148,6 @@ public final class Partition {
             this.leaderEpoch = image.leaderEpoch();
             this.isr = image.isr();
             this.replicas = image.replicas();
-            this.pendingIsr = null;
             change = RoleChange.NONE;
             if (epochChanged) {
                 if (leaderId == localBrokerId) {

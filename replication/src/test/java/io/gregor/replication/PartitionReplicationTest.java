@@ -181,6 +181,25 @@ class PartitionReplicationTest {
     }
 
     @Test
+    void shouldKeepAPendingIsrExpansionWhenAnUpdateLeavesThePartitionStateAsItWas() throws Exception {
+        // Every metadata update (another topic, a broker registering) is applied to every partition.
+        leaderOf(List.of(1), Map.of());
+        IsrWriter never = (tp, state, v) -> new CompletableFuture<>();
+        partition = new Partition(TP, ME, time, never, registered::contains);
+        apply(ME, 4, List.of(1));
+        partition.appendRecordsToLeader(records(3), (short) 1);
+        followerFetches(2, 3);
+        partition.appendRecordsToLeader(records(2), (short) 1);
+
+        int sameVersion = version - 1;
+        partition.applyState(log, Uuid.ONE_UUID,
+            new PartitionImage(0, List.of(1, 2, 3), new PartitionState(ME, 4, List.of(1), 1, sameVersion), sameVersion));
+
+        assertThat(partition.hasPendingIsrChange()).isTrue();
+        assertThat(partition.highWatermark()).as("replica 2 may already count as in sync").isEqualTo(3);
+    }
+
+    @Test
     void shouldRefuseAcksAllBelowMinInSyncReplicas() throws Exception {
         leaderOf(List.of(1), Map.of("min.insync.replicas", "2"));
         assertThatThrownBy(() -> partition.appendRecordsToLeader(records(1), (short) -1)).isInstanceOf(NotEnoughReplicasException.class);
