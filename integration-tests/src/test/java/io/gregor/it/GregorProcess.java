@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class GregorProcess implements AutoCloseable {
     static final String READY_LINE = "ready on PLAINTEXT://";
+    /** Processes still running, killed when the test JVM exits, so that none outlives a crashed or timed-out run. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "kill-gregor-processes"));
+    }
 
     private final Process process;
     private final Path logFile;
@@ -35,21 +43,13 @@ final class GregorProcess implements AutoCloseable {
      * @param logName file in {@code workDir} that receives the process's output
      */
     static GregorProcess start(Path workDir, String logName, List<String> overrides) throws IOException, InterruptedException {
-        Path home = gregorHome();
-        List<String> command = new ArrayList<>();
-        command.add(home.resolve("bin/gregor").toString());
-        command.add("start");
+        List<String> args = new ArrayList<>();
+        args.add("start");
         for (String override : overrides) {
-            command.add("--override");
-            command.add(override);
+            args.add("--override");
+            args.add(override);
         }
-        Path logFile = workDir.resolve(logName);
-        ProcessBuilder builder = new ProcessBuilder(command)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(logFile.toFile());
-        builder.environment().put("GREGOR_HEAP_OPTS", "-Xms32m -Xmx256m");
-        GregorProcess broker = new GregorProcess(builder.start(), logFile);
+        GregorProcess broker = launch(workDir, logName, args);
         try {
             broker.awaitReady(Duration.ofSeconds(30));
         } catch (RuntimeException | Error e) {
@@ -57,6 +57,28 @@ final class GregorProcess implements AutoCloseable {
             throw e;
         }
         return broker;
+    }
+
+    /**
+     * Starts {@code bin/gregor args...} in {@code workDir} without waiting for anything; follow
+     * with {@link #awaitReady} for a broker. Several brokers launched first and awaited after
+     * start up side by side.
+     */
+    static GregorProcess launch(Path workDir, String logName, List<String> args) throws IOException {
+        Path home = gregorHome();
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/gregor").toString());
+        command.addAll(args);
+        Path logFile = workDir.resolve(logName);
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(logFile.toFile());
+        builder.environment().put("GREGOR_HEAP_OPTS", "-Xms32m -Xmx256m");
+        Process process = builder.start();
+        RUNNING.add(process);
+        process.onExit().thenRun(() -> RUNNING.remove(process));
+        return new GregorProcess(process, logFile);
     }
 
     /**
@@ -73,7 +95,8 @@ final class GregorProcess implements AutoCloseable {
         return home;
     }
 
-    private void awaitReady(Duration timeout) {
+    /** Waits for the broker's ready line; fails at once if the process exits first. */
+    void awaitReady(Duration timeout) {
         // The message is built when the process has exited, so that it shows why.
         await().atMost(timeout).pollInterval(Duration.ofMillis(50))
             .failFast(() -> assertThat(process.isAlive()).as(() -> "gregor exited before it was ready:\n" + output()).isTrue())
@@ -99,9 +122,38 @@ final class GregorProcess implements AutoCloseable {
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("process %d gone after SIGKILL", process.pid()).isTrue();
     }
 
+    /** SIGSTOP: the process freezes (no threads run, sockets stay open) until {@link #resume()}. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", name, process.pid()).isTrue();
+    }
+
     /** SIGTERM (on Linux, {@link Process#destroy()}); returns the exit code once it has stopped. */
     int stop(Duration timeout) throws InterruptedException {
+        terminate();
+        return awaitExit(timeout);
+    }
+
+    /** SIGTERM, without waiting. */
+    void terminate() {
         process.destroy();
+    }
+
+    /** Waits for the process to exit (failing after {@code timeout}) and returns its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
         assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
             .as("gregor stopped within %s after SIGTERM; output:%n%s", timeout, tail()).isTrue();
         return process.exitValue();

@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntPredicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>As leader it takes appends, tracks each follower's log end from its fetches, keeps the high
  * watermark at the smallest log end among the in-sync replicas, and changes the ISR: a follower
- * that reaches the high watermark (and the start of the current leader epoch) joins; one that has
+ * that reaches the high watermark (and the start of the current leader epoch) joins if its broker is
+ * registered; one that has
  * not caught up for {@code replica.lag.time.max.ms} leaves. An ISR change is written to ZooKeeper
  * conditionally on the state's version and takes effect when the metadata comes back; until then
  * the high watermark is computed over the larger of the old and proposed ISR, so it never
@@ -49,11 +52,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Partition {
     private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<Partition, List> PENDING_ISR =
+        AtomicReferenceFieldUpdater.newUpdater(Partition.class, List.class, "pendingIsr");
 
     private final TopicPartition topicPartition;
     private final int localBrokerId;
     private final Time time;
     private final IsrWriter isrWriter;
+    private final IntPredicate registered;
     private final ReentrantReadWriteLock leaderIsrLock = new ReentrantReadWriteLock();
     private final ConcurrentLinkedQueue<PartitionWatcher> watchers = new ConcurrentLinkedQueue<>();
     private final Map<Integer, FollowerState> followers = new ConcurrentHashMap<>();
@@ -69,11 +76,16 @@ public final class Partition {
     private volatile long leaderEpochStartOffset;
     private volatile boolean fenced;
 
-    Partition(TopicPartition topicPartition, int localBrokerId, Time time, IsrWriter isrWriter) {
+    /**
+     * @param registered whether a broker is registered in ZooKeeper now; the controller removes
+     *                   unregistered brokers from every ISR, so the leader must not add them
+     */
+    Partition(TopicPartition topicPartition, int localBrokerId, Time time, IsrWriter isrWriter, IntPredicate registered) {
         this.topicPartition = topicPartition;
         this.localBrokerId = localBrokerId;
         this.time = time;
         this.isrWriter = isrWriter;
+        this.registered = registered;
     }
 
     public TopicPartition topicPartition() {
@@ -121,6 +133,13 @@ public final class Partition {
         leaderIsrLock.writeLock().lock();
         try {
             boolean epochChanged = image.leaderEpoch() != leaderEpoch || image.leader() != leaderId || newLog != log;
+            // A proposed ISR change is settled by a new version of the state (ours or another
+            // writer's), not by updates that leave it as it was: every metadata update reaches
+            // every partition, and forgetting a pending expansion would let the high watermark
+            // pass a replica that may already be in the stored ISR.
+            if (epochChanged || image.stateVersion() != stateVersion) {
+                this.pendingIsr = null;
+            }
             this.log = newLog;
             this.topicId = newTopicId;
             this.state = image.state();
@@ -129,7 +148,6 @@ public final class Partition {
             this.leaderEpoch = image.leaderEpoch();
             this.isr = image.isr();
             this.replicas = image.replicas();
-            this.pendingIsr = null;
             change = RoleChange.NONE;
             if (epochChanged) {
                 if (leaderId == localBrokerId) {
@@ -286,7 +304,10 @@ public final class Partition {
     }
 
     private void maybeExpandIsr(int replicaId) {
-        if (isr.contains(replicaId) || pendingIsr != null || fenced) {
+        // A broker that fetches before it has registered (starting) or after it has deregistered
+        // (shutting down) stays out: the controller would take it out again at once, and the two
+        // would overwrite each other's ISR for as long as it keeps fetching.
+        if (isr.contains(replicaId) || pendingIsr != null || fenced || !registered.test(replicaId)) {
             return;
         }
         FollowerState f = followers.get(replicaId);
@@ -338,14 +359,11 @@ public final class Partition {
                 if (error != null) {
                     LOG.warn("{}: ISR change to {} failed: {}", topicPartition, proposed, error.toString());
                 }
-                leaderIsrLock.writeLock().lock();
-                try {
-                    if (pendingIsr == proposed) {
-                        pendingIsr = null;
-                    }
-                } finally {
-                    leaderIsrLock.writeLock().unlock();
-                }
+                // Without leaderIsrLock: when the write has already completed, this runs right
+                // here, on a thread that holds the read lock, which cannot be upgraded to the write
+                // lock (it would wait for itself forever). Dropping a failed proposal needs no lock:
+                // the high watermark then waits for fewer replicas, all of them in the stored ISR.
+                PENDING_ISR.compareAndSet(this, proposed, null);
             }
         });
     }

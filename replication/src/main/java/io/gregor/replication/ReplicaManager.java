@@ -48,6 +48,7 @@ public final class ReplicaManager implements MetadataListener {
     private final ReplicaFetcherManager fetchers;
     private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private volatile boolean fenced;
+    private volatile MetadataImage image = MetadataImage.EMPTY;
     private boolean firstImage = true;
     private final ReplicationQuota leaderQuota = new ReplicationQuota();
     private final ReplicationQuota followerQuota = new ReplicationQuota();
@@ -111,6 +112,7 @@ public final class ReplicaManager implements MetadataListener {
     @Override
     public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
         updateThrottles(current);
+        image = current;
         Map<TopicPartition, Boolean> hosted = new HashMap<>();
         for (TopicImage topic : current.topics().values()) {
             TopicImage before = previous.topic(topic.name());
@@ -129,7 +131,7 @@ public final class ReplicaManager implements MetadataListener {
                 }
                 try {
                     Partition partition = partitions.computeIfAbsent(tp, key -> {
-                        Partition created = new Partition(key, brokerId, time, isrWriter);
+                        Partition created = new Partition(key, brokerId, time, isrWriter, id -> image.isAlive(id));
                         created.setFenced(fenced);
                         return created;
                     });

@@ -2,6 +2,7 @@ package io.gregor.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.gregor.metadata.PartitionImage;
 import io.gregor.metadata.PartitionState;
@@ -11,9 +12,12 @@ import io.gregor.storage.util.ManualTime;
 import io.gregor.storage.util.ThreadPoolScheduler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -42,6 +46,7 @@ class PartitionReplicationTest {
         proposals.add(state);
         return CompletableFuture.completedFuture(true);
     };
+    private final Set<Integer> registered = new HashSet<>(Set.of(1, 2, 3));
     private Log log;
     private Partition partition;
     private int version;
@@ -56,7 +61,7 @@ class PartitionReplicationTest {
 
     private Partition leaderOf(List<Integer> isr, Map<String, String> overrides) throws Exception {
         log = Log.open(TP, tmp.resolve("payments-0").toFile(), LogConfig.create(Map.of(), overrides), time, scheduler, true, 0, -1, -1);
-        partition = new Partition(TP, ME, time, writer);
+        partition = new Partition(TP, ME, time, writer, registered::contains);
         apply(ME, 3, isr);
         return partition;
     }
@@ -125,10 +130,23 @@ class PartitionReplicationTest {
     }
 
     @Test
+    void shouldNotAddAFollowerBackWhileItsBrokerIsNotRegistered() throws Exception {
+        leaderOf(List.of(1, 2), Map.of());
+        partition.appendRecordsToLeader(records(8), (short) 1);
+        followerFetches(2, 8);
+        registered.remove(3);
+        followerFetches(3, 8);
+        assertThat(proposals).as("replica 3 caught up, but its broker is starting or shutting down").isEmpty();
+        registered.add(3);
+        followerFetches(3, 8);
+        assertThat(proposals).extracting(PartitionState::isr).containsExactly(List.of(1, 2, 3));
+    }
+
+    @Test
     void shouldKeepTheHighWatermarkWhileAnIsrExpansionIsPending() throws Exception {
         leaderOf(List.of(1), Map.of());
         IsrWriter never = (tp, state, v) -> new CompletableFuture<>();
-        partition = new Partition(TP, ME, time, never);
+        partition = new Partition(TP, ME, time, never, registered::contains);
         apply(ME, 4, List.of(1));
         partition.appendRecordsToLeader(records(3), (short) 1);
         assertThat(partition.highWatermark()).isEqualTo(3);
@@ -138,6 +156,47 @@ class PartitionReplicationTest {
         assertThat(partition.highWatermark()).as("replica 2 may already count as in sync").isEqualTo(3);
         followerFetches(2, 5);
         assertThat(partition.highWatermark()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldProposeTheIsrChangeAgainWhenTheWriteFailsBeforeTheProposalReturns() throws Exception {
+        // A write that has already failed (lost a version race) when the proposal registers its
+        // callback: the callback runs at once, on the fetching thread, which holds the read lock.
+        leaderOf(List.of(1, 2), Map.of());
+        List<PartitionState> rejected = new ArrayList<>();
+        partition = new Partition(TP, ME, time, (tp, state, v) -> {
+            rejected.add(state);
+            return CompletableFuture.completedFuture(false);
+        }, registered::contains);
+        apply(ME, 4, List.of(1, 2));
+        partition.appendRecordsToLeader(records(3), (short) 1);
+        followerFetches(2, 3);
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> followerFetches(3, 3), "follower fetch returns");
+
+        assertThat(partition.hasPendingIsrChange()).as("the failed proposal is withdrawn").isFalse();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> followerFetches(3, 3), "follower fetch returns");
+        assertThat(rejected).extracting(PartitionState::isr).containsExactly(List.of(1, 2, 3), List.of(1, 2, 3));
+        assertThat(partition.appendRecordsToLeader(records(1), (short) 1).lastOffset()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldKeepAPendingIsrExpansionWhenAnUpdateLeavesThePartitionStateAsItWas() throws Exception {
+        // Every metadata update (another topic, a broker registering) is applied to every partition.
+        leaderOf(List.of(1), Map.of());
+        IsrWriter never = (tp, state, v) -> new CompletableFuture<>();
+        partition = new Partition(TP, ME, time, never, registered::contains);
+        apply(ME, 4, List.of(1));
+        partition.appendRecordsToLeader(records(3), (short) 1);
+        followerFetches(2, 3);
+        partition.appendRecordsToLeader(records(2), (short) 1);
+
+        int sameVersion = version - 1;
+        partition.applyState(log, Uuid.ONE_UUID,
+            new PartitionImage(0, List.of(1, 2, 3), new PartitionState(ME, 4, List.of(1), 1, sameVersion), sameVersion));
+
+        assertThat(partition.hasPendingIsrChange()).isTrue();
+        assertThat(partition.highWatermark()).as("replica 2 may already count as in sync").isEqualTo(3);
     }
 
     @Test

@@ -356,12 +356,13 @@ public final class Broker implements AutoCloseable {
         if (replicaManager == null || !config.booleanValue(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE) || cache == null) {
             return;
         }
-        boolean othersAlive = cache.image().brokers().keySet().stream().anyMatch(id -> id != config.brokerId());
-        if (!othersAlive) {
+        if (!othersRegistered()) {
             return;
         }
         long deadline = startNanos + TimeUnit.SECONDS.toNanos(30);
-        while (replicaManager.leadsAnyPartition() && System.nanoTime() < deadline) {
+        // Checked on every turn: when the whole cluster stops at once, the others deregister
+        // soon after this broker, and with them goes any broker that could take over.
+        while (replicaManager.leadsAnyPartition() && othersRegistered() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -369,11 +370,15 @@ public final class Broker implements AutoCloseable {
                 return;
             }
         }
-        if (replicaManager.leadsAnyPartition()) {
-            log.warn("Broker {} still leads partitions after 30 s of controlled shutdown; stopping anyway", config.brokerId());
-        } else {
+        if (!replicaManager.leadsAnyPartition()) {
             log.info("Broker {} handed over leadership of its partitions", config.brokerId());
+        } else if (othersRegistered()) {
+            log.warn("Broker {} still leads partitions after 30 s of controlled shutdown; stopping anyway", config.brokerId());
         }
+    }
+
+    private boolean othersRegistered() {
+        return cache.image().brokers().keySet().stream().anyMatch(id -> id != config.brokerId());
     }
 
     public String zookeeperConnect() {
