@@ -37,6 +37,7 @@ import org.apache.kafka.common.TopicPartition;
  * topics    BOOTSTRAP RF MIN_ISR NAME:PARTITIONS...      create topics (min.insync.replicas when MIN_ISR > 0)
  * latency   BOOTSTRAP TOPIC RATE COUNT WARMUP SIZE ACKS    end-to-end latency at a fixed rate
  * consume   BOOTSTRAP TOPIC COUNT                          fetch throughput in assign mode (no group)
+ * produce-all BOOTSTRAP TOPIC PER_PARTITION SIZE           PER_PARTITION records to every partition, acks=1
  * probe-produce BOOTSTRAP TOPIC ACKS TIMEOUT_MS            one record; exit 0 iff acknowledged
  * loopback  SECONDS                                        TCP bandwidth over 127.0.0.1, one stream
  * report    RESULTS_TSV LIMITS_TSV                         the Markdown tables
@@ -48,7 +49,7 @@ public class BenchTool {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: BenchTool topics|latency|consume|probe-produce|loopback|report ...");
+            System.err.println("usage: BenchTool topics|latency|consume|produce-all|probe-produce|loopback|report ...");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -56,6 +57,7 @@ public class BenchTool {
             case "topics" -> topics(rest);
             case "latency" -> latency(rest);
             case "consume" -> consume(rest);
+            case "produce-all" -> produceAll(rest);
             case "probe-produce" -> System.exit(probeProduce(rest));
             case "loopback" -> loopback(rest);
             case "report" -> report(rest);
@@ -84,9 +86,10 @@ public class BenchTool {
                 }
                 topics.add(t);
             }
-            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            admin.createTopics(topics).all().get(120, TimeUnit.SECONDS);
             // Wait until every partition has a leader in the metadata.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             for (NewTopic t : topics) {
                 while (true) {
                     var d = admin.describeTopics(List.of(t.name())).allTopicNames().get(30, TimeUnit.SECONDS).get(t.name());
@@ -95,12 +98,13 @@ public class BenchTool {
                         break;
                     }
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("partitions of " + t.name() + " have no leader after 60 s");
+                        throw new IllegalStateException("partitions of " + t.name() + " have no leader after 120 s");
                     }
                     Thread.sleep(50);
                 }
                 System.out.println("created " + t.name() + ": " + t.numPartitions() + " partitions, rf " + rf
-                    + (minIsr > 0 ? ", min.insync.replicas " + minIsr : ""));
+                    + (minIsr > 0 ? ", min.insync.replicas " + minIsr : "")
+                    + " create_ms=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             }
         }
     }
@@ -252,6 +256,73 @@ public class BenchTool {
         }
     }
 
+    // ---- produce to every partition ----
+
+    /**
+     * produce-all BOOTSTRAP TOPIC PER_PARTITION SIZE: sends PER_PARTITION records of SIZE bytes to
+     * every partition of a new (empty) topic, round-robin, acks=1, linger.ms=5, batch.size=64 KiB,
+     * then checks with ListOffsets that every partition holds them. Prints the rate.
+     */
+    static void produceAll(String[] a) throws Exception {
+        String topic = a[1];
+        int perPartition = Integer.parseInt(a[2]);
+        int size = Integer.parseInt(a[3]);
+        Properties pp = new Properties();
+        pp.put("bootstrap.servers", a[0]);
+        pp.put("acks", "1");
+        pp.put("linger.ms", "5");
+        pp.put("batch.size", "65536");
+        pp.put("key.serializer", BYTES + "Serializer");
+        pp.put("value.serializer", BYTES + "Serializer");
+        byte[] value = new byte[size];
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        int partitions;
+        long t0;
+        long t1;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp)) {
+            partitions = producer.partitionsFor(topic).size();
+            t0 = System.nanoTime();
+            for (int i = 0; i < perPartition && failure.get() == null; i++) {
+                for (int p = 0; p < partitions; p++) {
+                    producer.send(new ProducerRecord<>(topic, p, null, value), (m, e) -> {
+                        if (e != null) {
+                            failure.compareAndSet(null, e);
+                        }
+                    });
+                }
+            }
+            producer.flush();
+            t1 = System.nanoTime();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("produce failed", failure.get());
+        }
+        Properties cp = new Properties();
+        cp.put("bootstrap.servers", a[0]);
+        cp.put("key.deserializer", BYTES + "Deserializer");
+        cp.put("value.deserializer", BYTES + "Deserializer");
+        long belowTarget = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp)) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                tps.add(new TopicPartition(topic, p));
+            }
+            for (long end : consumer.endOffsets(tps, Duration.ofSeconds(60)).values()) {
+                if (end < perPartition) {
+                    belowTarget++;
+                }
+            }
+        }
+        if (belowTarget > 0) {
+            throw new IllegalStateException(belowTarget + " of " + partitions + " partitions hold fewer than " + perPartition + " records");
+        }
+        double s = (t1 - t0) / 1e9;
+        long records = (long) perPartition * partitions;
+        double mib = records * (double) size / 1048576.0;
+        System.out.printf(Locale.ROOT, "produce-all partitions=%d records=%d seconds=%.3f MiB_per_s=%.2f records_per_s=%.0f%n",
+            partitions, records, s, mib / s, records / s);
+    }
+
     // ---- produce probe ----
 
     static int probeProduce(String[] a) {
@@ -348,6 +419,11 @@ public class BenchTool {
         new Metric("rss_idle", "RSS idle after ready", "MiB", false, "", "<= 0.25x"),
         new Metric("rss_after", "RSS after the run", "MiB", false, "", ""),
         new Metric("cpu_per_gib", "broker CPU per GiB produced (user+sys)", "s/GiB", false, "", ""),
+        new Metric("scale_create", "10,000 partitions: create topic until every partition has a leader", "s", false, "", ""),
+        new Metric("scale_rss", "10,000 partitions: RSS after creating them", "MiB", false, "", ""),
+        new Metric("scale_produce", "10,000 partitions: produce to all (acks=1, round-robin)", "MiB/s", true, "disk", ""),
+        new Metric("scale_restart", "10,000 partitions: restart to ready (clean shutdown before)", "s", false, "", ""),
+        new Metric("scale_rss_restart", "10,000 partitions: RSS after the restart", "MiB", false, "", ""),
         new Metric("cluster_produce_p1_acksall", "3 brokers rf=3 min.isr=2: produce 1 partition, acks=all", "MiB/s", true, "disk", ">= 1.3x"),
         new Metric("cluster_produce_p16_acksall", "3 brokers rf=3 min.isr=2: produce 16 partitions, acks=all", "MiB/s", true, "disk", ">= 1.3x"),
         new Metric("cluster_e2e_p99", "3 brokers rf=3: end-to-end latency p99", "ms", false, "", ""),

@@ -75,6 +75,10 @@ public final class MetadataCache implements AutoCloseable {
         final Map<Integer, List<Integer>> removing = new HashMap<>();
         final Map<Integer, PartitionState> states = new HashMap<>();
         final Map<Integer, Integer> stateVersions = new HashMap<>();
+        /** Whether the assignment changed since the last image: every partition is rebuilt. */
+        boolean assignmentChanged = true;
+        /** Partitions whose state changed since the last image (a topic may have tens of thousands). */
+        final Set<Integer> changedStates = new HashSet<>();
     }
 
     /** @param brokerId this broker, whose dynamic configs (and the cluster default) the image carries */
@@ -251,6 +255,7 @@ public final class MetadataCache implements AutoCloseable {
             readReplicaMap(m.get("partitions"), state.replicas);
             readReplicaMap(m.get("adding_replicas"), state.adding);
             readReplicaMap(m.get("removing_replicas"), state.removing);
+            state.assignmentChanged = true;
             return true;
         }
         if (!tp.state()) {
@@ -267,6 +272,7 @@ public final class MetadataCache implements AutoCloseable {
             state.states.put(tp.partition(), PartitionState.fromJson(bytes));
             state.stateVersions.put(tp.partition(), version);
         }
+        state.changedStates.add(tp.partition());
         return true;
     }
 
@@ -302,13 +308,30 @@ public final class MetadataCache implements AutoCloseable {
             if (state == null || state.id == null) {
                 continue;
             }
-            SortedMap<Integer, PartitionImage> partitions = new TreeMap<>();
-            for (Map.Entry<Integer, List<Integer>> e : state.replicas.entrySet()) {
-                int p = e.getKey();
-                partitions.put(p, new PartitionImage(p, e.getValue(), state.states.get(p), state.stateVersions.getOrDefault(p, -1),
-                    state.adding.getOrDefault(p, List.of()), state.removing.getOrDefault(p, List.of())));
+            SortedMap<Integer, PartitionImage> partitions;
+            if (old != null && !state.assignmentChanged && state.id.equals(old.id())) {
+                // Only some states changed (leaders, ISRs): keep the other partitions' images.
+                if (state.changedStates.isEmpty()) {
+                    partitions = old.partitions();
+                } else {
+                    TreeMap<Integer, PartitionImage> copy = new TreeMap<>(old.partitions());
+                    for (int p : state.changedStates) {
+                        if (state.replicas.containsKey(p)) {
+                            copy.put(p, partitionImage(state, p));
+                        }
+                    }
+                    partitions = Collections.unmodifiableSortedMap(copy);
+                }
+            } else {
+                TreeMap<Integer, PartitionImage> all = new TreeMap<>();
+                for (int p : state.replicas.keySet()) {
+                    all.put(p, partitionImage(state, p));
+                }
+                partitions = Collections.unmodifiableSortedMap(all);
             }
-            TopicImage topic = new TopicImage(name, state.id, Collections.unmodifiableSortedMap(partitions),
+            state.assignmentChanged = false;
+            state.changedStates.clear();
+            TopicImage topic = new TopicImage(name, state.id, partitions,
                 Map.copyOf(topicConfigs.getOrDefault(name, Map.of())), deletions.contains(name), state.version);
             newTopics.put(name, topic);
             names.put(state.id, name);
@@ -338,6 +361,11 @@ public final class MetadataCache implements AutoCloseable {
                 it.remove();
             }
         }
+    }
+
+    private static PartitionImage partitionImage(TopicState state, int p) {
+        return new PartitionImage(p, state.replicas.get(p), state.states.get(p), state.stateVersions.getOrDefault(p, -1),
+            state.adding.getOrDefault(p, List.of()), state.removing.getOrDefault(p, List.of()));
     }
 
     /** Raw bytes of a cached node, for diagnostics and tests. */

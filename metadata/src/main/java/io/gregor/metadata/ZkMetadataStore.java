@@ -15,6 +15,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -27,12 +28,24 @@ import org.slf4j.LoggerFactory;
  * serving requests come from the {@link MetadataCache}; this class reads only what a write
  * needs (versions for conditional updates).
  *
- * <p>Multi-node changes (a topic with its partitions and states) are single ZooKeeper
- * transactions, so other brokers never see half a topic. Thread-safe; calls block on
- * ZooKeeper, so they must not run on network threads.
+ * <p>Multi-node changes are ZooKeeper transactions. A topic too large for one transaction (over
+ * {@link #MAX_TRANSACTION_BYTES}, about 1,500 partitions) is written in several: other brokers may
+ * briefly see some of its partitions without a state (no leader yet, which clients retry), and
+ * the controller gives any partition left without one (a crash between the transactions) its
+ * initial state. Thread-safe; calls block on ZooKeeper, so they must not run on network threads.
  */
 public final class ZkMetadataStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZkMetadataStore.class);
+
+    /**
+     * The most a multi-node write sends in one ZooKeeper transaction: a quarter of ZooKeeper's
+     * default {@code jute.maxbuffer}, which bounds a request as the server reads it.
+     */
+    static final int MAX_TRANSACTION_BYTES = 256 * 1024;
+    /** The largest node this class writes, leaving room below the default 1 MiB {@code jute.maxbuffer}. */
+    static final int MAX_NODE_BYTES = 900 * 1024;
+    /** What an operation costs in a transaction besides its path and data (type, ACL, flags). */
+    private static final int OP_OVERHEAD_BYTES = 64;
 
     private final CuratorFramework zk;
     private final ExecutorService safeNotifyService;
@@ -184,44 +197,111 @@ public final class ZkMetadataStore implements AutoCloseable {
 
     /**
      * Creates a topic: its assignment, its config overrides and the initial state of each
-     * partition, in one transaction.
+     * partition. The topic node, its config and as many partitions as fit in
+     * {@link #MAX_TRANSACTION_BYTES} are one transaction; the remaining partitions follow in
+     * transactions of that size (see {@link #createPartitionNodes}).
      *
      * @throws TopicExistsException if a topic with this name exists
      */
     public void createTopic(String name, Uuid topicId, Map<Integer, List<Integer>> assignment, Map<String, String> configs,
                             Map<Integer, PartitionState> states) throws Exception {
         List<CuratorOp> ops = new ArrayList<>();
-        ops.add(zk.transactionOp().create().forPath(ZkPaths.topic(name), assignmentJson(topicId, assignment)));
+        byte[] assignmentJson = checkedAssignmentJson(name, topicId, assignment);
+        ops.add(zk.transactionOp().create().forPath(ZkPaths.topic(name), assignmentJson));
         ops.add(zk.transactionOp().create().forPath(ZkPaths.partitions(name), new byte[0]));
-        for (Map.Entry<Integer, List<Integer>> e : assignment.entrySet()) {
-            ops.add(zk.transactionOp().create().forPath(ZkPaths.partition(name, e.getKey()), new byte[0]));
-            PartitionState state = states.get(e.getKey());
-            if (state != null) {
-                ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(name, e.getKey()), state.toJson()));
-            }
-        }
+        byte[] configJson = configJson(configs);
         if (zk.checkExists().forPath(ZkPaths.topicConfig(name)) != null) {
-            ops.add(zk.transactionOp().setData().forPath(ZkPaths.topicConfig(name), configJson(configs)));
+            ops.add(zk.transactionOp().setData().forPath(ZkPaths.topicConfig(name), configJson));
         } else {
-            ops.add(zk.transactionOp().create().forPath(ZkPaths.topicConfig(name), configJson(configs)));
+            ops.add(zk.transactionOp().create().forPath(ZkPaths.topicConfig(name), configJson));
+        }
+        int bytes = assignmentJson.length + configJson.length + 3 * OP_OVERHEAD_BYTES;
+        List<Integer> partitions = new ArrayList<>(assignment.keySet());
+        int first = 0;
+        while (first < partitions.size()) {
+            int partition = partitions.get(first);
+            int size = partitionOpsBytes(name, partition, states.get(partition));
+            if (bytes + size > MAX_TRANSACTION_BYTES) {
+                break;
+            }
+            addPartitionOps(ops, name, partition, states.get(partition));
+            bytes += size;
+            first++;
         }
         try {
             zk.transaction().forOperations(ops);
         } catch (KeeperException.NodeExistsException e) {
             throw new TopicExistsException("Topic '" + name + "' already exists.");
         }
+        createPartitionNodes(name, partitions.subList(first, partitions.size()), states);
     }
 
     /** Adds partitions to a topic; fails if the topic changed since {@code expectedVersion} was read. */
     public void addPartitions(String name, Uuid topicId, Map<Integer, List<Integer>> fullAssignment, int expectedVersion,
                               Map<Integer, PartitionState> newStates) throws Exception {
-        List<CuratorOp> ops = new ArrayList<>();
-        ops.add(zk.transactionOp().setData().withVersion(expectedVersion).forPath(ZkPaths.topic(name), assignmentJson(topicId, fullAssignment)));
-        for (Map.Entry<Integer, PartitionState> e : newStates.entrySet()) {
-            ops.add(zk.transactionOp().create().forPath(ZkPaths.partition(name, e.getKey()), new byte[0]));
-            ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(name, e.getKey()), e.getValue().toJson()));
+        // The assignment is written first: a partition node without an assignment entry would be
+        // an orphan, while an assigned partition without a state gets one from the controller.
+        zk.setData().withVersion(expectedVersion).forPath(ZkPaths.topic(name), checkedAssignmentJson(name, topicId, fullAssignment));
+        createPartitionNodes(name, new ArrayList<>(newStates.keySet()), newStates);
+    }
+
+    /**
+     * Creates the nodes and initial states of partitions already in their topic's assignment, in
+     * transactions of at most {@link #MAX_TRANSACTION_BYTES} (ZooKeeper refuses requests over
+     * {@code jute.maxbuffer}, 1 MiB by default, and drops the connection). Meanwhile the
+     * controller may give an assigned partition that has no state yet one of its own; a
+     * transaction that collides with that is redone partition by partition, keeping the
+     * controller's state.
+     */
+    private void createPartitionNodes(String topic, List<Integer> partitions, Map<Integer, PartitionState> states) throws Exception {
+        int i = 0;
+        while (i < partitions.size()) {
+            List<CuratorOp> ops = new ArrayList<>();
+            int bytes = 0;
+            int from = i;
+            while (i < partitions.size() && (i == from || bytes + partitionOpsBytes(topic, partitions.get(i), states.get(partitions.get(i))) <= MAX_TRANSACTION_BYTES)) {
+                int partition = partitions.get(i);
+                bytes += partitionOpsBytes(topic, partition, states.get(partition));
+                addPartitionOps(ops, topic, partition, states.get(partition));
+                i++;
+            }
+            try {
+                zk.transaction().forOperations(ops);
+            } catch (KeeperException.NodeExistsException e) {
+                for (int partition : partitions.subList(from, i)) {
+                    PartitionState state = states.get(partition);
+                    if (state != null) {
+                        createPartitionState(topic, partition, state);
+                    }
+                }
+            }
         }
-        zk.transaction().forOperations(ops);
+    }
+
+    /** A topic's assignment node, refused when ZooKeeper would not take it (one node, one request). */
+    private static byte[] checkedAssignmentJson(String topic, Uuid topicId, Map<Integer, List<Integer>> assignment) {
+        byte[] json = assignmentJson(topicId, assignment);
+        if (json.length > MAX_NODE_BYTES) {
+            throw new InvalidPartitionsException("Topic '" + topic + "' with " + assignment.size() + " partitions needs a "
+                + json.length + "-byte assignment in ZooKeeper, over the " + MAX_NODE_BYTES + " bytes one node may hold;"
+                + " use fewer partitions or replicas");
+        }
+        return json;
+    }
+
+    private void addPartitionOps(List<CuratorOp> ops, String topic, int partition, PartitionState state) throws Exception {
+        ops.add(zk.transactionOp().create().forPath(ZkPaths.partition(topic, partition), new byte[0]));
+        if (state != null) {
+            ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(topic, partition), state.toJson()));
+        }
+    }
+
+    private static int partitionOpsBytes(String topic, int partition, PartitionState state) {
+        int bytes = ZkPaths.partition(topic, partition).length() + OP_OVERHEAD_BYTES;
+        if (state != null) {
+            bytes += ZkPaths.partitionState(topic, partition).length() + state.toJson().length + OP_OVERHEAD_BYTES;
+        }
+        return bytes;
     }
 
     /** The ZooKeeper version of a topic's assignment node, for {@link #addPartitions}. */
