@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntPredicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
@@ -54,6 +55,7 @@ public final class Partition {
     private final int localBrokerId;
     private final Time time;
     private final IsrWriter isrWriter;
+    private final IntPredicate isrEligible;
     private final ReentrantReadWriteLock leaderIsrLock = new ReentrantReadWriteLock();
     private final ConcurrentLinkedQueue<PartitionWatcher> watchers = new ConcurrentLinkedQueue<>();
     private final Map<Integer, FollowerState> followers = new ConcurrentHashMap<>();
@@ -70,10 +72,21 @@ public final class Partition {
     private volatile boolean fenced;
 
     Partition(TopicPartition topicPartition, int localBrokerId, Time time, IsrWriter isrWriter) {
+        this(topicPartition, localBrokerId, time, isrWriter, replica -> true);
+    }
+
+    /**
+     * @param isrEligible whether a broker may join the ISR: only registered brokers (KIP-841's
+     *                    rule). A broker in controlled shutdown has deregistered but still fetches
+     *                    until it stops; adding it back would undo the controller's removal, over
+     *                    and over, until it is gone.
+     */
+    Partition(TopicPartition topicPartition, int localBrokerId, Time time, IsrWriter isrWriter, IntPredicate isrEligible) {
         this.topicPartition = topicPartition;
         this.localBrokerId = localBrokerId;
         this.time = time;
         this.isrWriter = isrWriter;
+        this.isrEligible = isrEligible;
     }
 
     public TopicPartition topicPartition() {
@@ -286,7 +299,7 @@ public final class Partition {
     }
 
     private void maybeExpandIsr(int replicaId) {
-        if (isr.contains(replicaId) || pendingIsr != null || fenced) {
+        if (isr.contains(replicaId) || pendingIsr != null || fenced || !isrEligible.test(replicaId)) {
             return;
         }
         FollowerState f = followers.get(replicaId);

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +49,8 @@ public final class ReplicaManager implements MetadataListener {
     private final ReplicaFetcherManager fetchers;
     private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private volatile boolean fenced;
+    /** The registered brokers of the latest image: the only ones a leader adds to an ISR. */
+    private volatile Set<Integer> liveBrokers = Set.of();
     private boolean firstImage = true;
     private final ReplicationQuota leaderQuota = new ReplicationQuota();
     private final ReplicationQuota followerQuota = new ReplicationQuota();
@@ -110,6 +113,7 @@ public final class ReplicaManager implements MetadataListener {
 
     @Override
     public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
+        liveBrokers = current.brokers().keySet();
         updateThrottles(current);
         Map<TopicPartition, Boolean> hosted = new HashMap<>();
         for (TopicImage topic : current.topics().values()) {
@@ -129,7 +133,7 @@ public final class ReplicaManager implements MetadataListener {
                 }
                 try {
                     Partition partition = partitions.computeIfAbsent(tp, key -> {
-                        Partition created = new Partition(key, brokerId, time, isrWriter);
+                        Partition created = new Partition(key, brokerId, time, isrWriter, replica -> liveBrokers.contains(replica));
                         created.setFenced(fenced);
                         return created;
                     });

@@ -12,8 +12,10 @@ import io.gregor.storage.util.ThreadPoolScheduler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -121,6 +123,24 @@ class PartitionReplicationTest {
         followerFetches(3, 5);
         assertThat(proposals).as("behind the high watermark").isEmpty();
         followerFetches(3, 8);
+        assertThat(proposals).extracting(PartitionState::isr).containsExactly(List.of(1, 2, 3));
+    }
+
+    /** A broker in controlled shutdown keeps fetching after the controller took it out of the ISR. */
+    @Test
+    void shouldNotAddAFollowerBackWhileItsBrokerIsNotRegistered() throws Exception {
+        log = Log.open(TP, tmp.resolve("payments-0").toFile(), LogConfig.create(Map.of(), Map.of()), time, scheduler, true, 0, -1, -1);
+        Set<Integer> registered = new HashSet<>(List.of(1, 2));
+        partition = new Partition(TP, ME, time, writer, registered::contains);
+        apply(ME, 3, List.of(1, 2));
+        partition.appendRecordsToLeader(records(4), (short) 1);
+        followerFetches(2, 4);
+
+        followerFetches(3, 4);
+        assertThat(proposals).as("broker 3 is not registered").isEmpty();
+
+        registered.add(3);
+        followerFetches(3, 4);
         assertThat(proposals).extracting(PartitionState::isr).containsExactly(List.of(1, 2, 3));
     }
 
