@@ -49,6 +49,7 @@ public final class ReplicaManager implements MetadataListener {
     private final ReplicaFetcherManager fetchers;
     private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private volatile boolean fenced;
+    private volatile boolean shutDown;
     /** The registered brokers of the latest image: the only ones a leader adds to an ISR. */
     private volatile Set<Integer> liveBrokers = Set.of();
     private boolean firstImage = true;
@@ -98,8 +99,13 @@ public final class ReplicaManager implements MetadataListener {
         return false;
     }
 
-    /** Stops all replica fetchers. */
+    /**
+     * Stops all replica fetchers and stops following the metadata: the cache keeps publishing
+     * images until the broker closes it, and an image that arrived now would start new fetchers
+     * (threads that nobody stops) and wake watchers on event loops that are gone.
+     */
     public void shutdown() {
+        shutDown = true;
         fetchers.close();
     }
 
@@ -113,6 +119,9 @@ public final class ReplicaManager implements MetadataListener {
 
     @Override
     public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
+        if (shutDown) {
+            return;
+        }
         liveBrokers = current.brokers().keySet();
         updateThrottles(current);
         Map<TopicPartition, Boolean> hosted = new HashMap<>();
