@@ -89,10 +89,21 @@ public final class ReplicaManager implements MetadataListener {
         }
     }
 
-    /** Whether this broker still leads any partition (controlled shutdown waits until it does not). */
-    public boolean leadsAnyPartition() {
+    /**
+     * Whether this broker still leads a partition that the controller can hand to another replica:
+     * one with another live broker in its ISR. Controlled shutdown waits until it leads none; a
+     * partition whose ISR is this broker alone keeps it as leader (unclean election is the
+     * controller's call, not the shutdown's), so waiting for it would only delay the stop.
+     */
+    public boolean leadsPartitionsOthersCanTake(MetadataImage image) {
         for (Partition p : partitions.values()) {
-            if (p.isLeader()) {
+            if (!p.isLeader()) {
+                continue;
+            }
+            TopicPartition tp = p.topicPartition();
+            TopicImage topic = image.topic(tp.topic());
+            PartitionImage state = topic == null ? null : topic.partitions().get(tp.partition());
+            if (state != null && state.isr().stream().anyMatch(r -> r != brokerId && image.isAlive(r))) {
                 return true;
             }
         }

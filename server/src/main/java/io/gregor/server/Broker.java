@@ -350,7 +350,8 @@ public final class Broker implements AutoCloseable {
     /**
      * Controlled shutdown: once deregistered, the controller (on another broker) moves leadership
      * of this broker's partitions to other in-sync replicas; wait for that, so that clients switch
-     * over without errors and no acknowledged write is left only here.
+     * over without errors and no acknowledged write is left only here. Partitions with no other
+     * live in-sync replica cannot move, so they are not waited for.
      */
     private void maybeAwaitLeadershipMoved(long startNanos) {
         if (replicaManager == null || !config.booleanValue(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE) || cache == null) {
@@ -361,7 +362,7 @@ public final class Broker implements AutoCloseable {
             return;
         }
         long deadline = startNanos + TimeUnit.SECONDS.toNanos(30);
-        while (replicaManager.leadsAnyPartition() && System.nanoTime() < deadline) {
+        while (replicaManager.leadsPartitionsOthersCanTake(cache.image()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -369,7 +370,7 @@ public final class Broker implements AutoCloseable {
                 return;
             }
         }
-        if (replicaManager.leadsAnyPartition()) {
+        if (replicaManager.leadsPartitionsOthersCanTake(cache.image())) {
             log.warn("Broker {} still leads partitions after 30 s of controlled shutdown; stopping anyway", config.brokerId());
         } else {
             log.info("Broker {} handed over leadership of its partitions", config.brokerId());
