@@ -4,7 +4,6 @@ import io.gregor.cli.Environment;
 import io.gregor.cli.client.ClientCommand;
 import io.gregor.cli.client.ClientOptions;
 import io.gregor.cli.client.CommandException;
-import io.gregor.cli.client.Failures;
 import io.gregor.cli.client.KeyValues;
 import io.gregor.cli.client.Topics;
 import io.gregor.cli.output.OutputFormat;
@@ -25,7 +24,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -143,8 +141,6 @@ public final class ConsumeCommand implements Callable<Integer>, ClientCommand {
                     count = consume(consumer, partitions, start, formatter, out, err);
                 } catch (WakeupException e) {
                     count = printed;
-                } catch (UnsupportedVersionException e) {
-                    throw groupsUnsupported(e);
                 } finally {
                     out.flush();
                 }
@@ -254,14 +250,6 @@ public final class ConsumeCommand implements Callable<Integer>, ClientCommand {
             return StartOffset.parse(offset);
         }
         return fromBeginning ? StartOffset.EARLIEST : StartOffset.LATEST;
-    }
-
-    private CommandException groupsUnsupported(UnsupportedVersionException e) {
-        if (group == null) {
-            return new CommandException(Failures.explain(e, client), e);
-        }
-        CommandException unsupported = Failures.unsupported("consumer groups", e, client);
-        return new CommandException(unsupported.getMessage() + "; leave out --group to read without a group", e);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
