@@ -63,6 +63,18 @@ class GroupsCommandTest {
         assertThat(sum(describedPartitions("billing"), "lag")).isZero();
     }
 
+    /** As kafka-console-consumer does: a partition it printed nothing from is committed where it started. */
+    @Test
+    void shouldShowTheLagOfEveryPartitionTheGroupRead() throws Exception {
+        assertSucceeded(consumeWithGroup("one-record", 1));
+
+        List<Map<String, Object>> partitions = describedPartitions("one-record");
+
+        assertThat(partitions).extracting(p -> p.get("partition")).containsExactly(0, 1);
+        assertThat(sum(partitions, "currentOffset")).isEqualTo(1);
+        assertThat(sum(partitions, "lag")).isEqualTo(3);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void shouldListGroups() throws Exception {
