@@ -155,6 +155,7 @@ function compReplyArray() {
 function _complete_gregor() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} start" ];    then _picocli_gregor; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} zookeeper" ];    then _picocli_gregor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} topics" ];    then _picocli_gregor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} produce" ];    then _picocli_gregor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} consume" ];    then _picocli_gregor; return $?; fi
@@ -165,21 +166,23 @@ function _complete_gregor() {
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(start)
-  local cmds1=(topics)
-  local cmds2=(produce)
-  local cmds3=(consume)
-  local cmds4=(groups)
-  local cmds5=(configs)
-  local cmds6=(cluster)
-  local cmds7=(help)
+  local cmds1=(zookeeper)
+  local cmds2=(topics)
+  local cmds3=(produce)
+  local cmds4=(consume)
+  local cmds5=(groups)
+  local cmds6=(configs)
+  local cmds7=(cluster)
+  local cmds8=(help)
 
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_gregor_help; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_gregor_cluster; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_gregor_configs; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_gregor_groups; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_gregor_consume; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_gregor_produce; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_gregor_topics; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_gregor_help; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_gregor_cluster; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_gregor_configs; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_gregor_groups; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_gregor_consume; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_gregor_produce; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_gregor_topics; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_gregor_zookeeper; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_gregor_start; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
@@ -191,7 +194,7 @@ function _picocli_gregor() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="start topics produce consume groups configs cluster help"
+  local commands="start zookeeper topics produce consume groups configs cluster help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -228,6 +231,31 @@ function _picocli_gregor_start() {
     local positionals=""
     local currIndex
     currIndex=$(currentPositionalIndex "start" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `zookeeper` subcommand.
+function _picocli_gregor_zookeeper() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "zookeeper" "${arg_opts}" "${flag_opts}")
     if (( currIndex >= 0 && currIndex <= 0 )); then
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -579,7 +607,7 @@ function _picocli_gregor_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="start topics produce consume groups configs cluster"
+  local commands="start zookeeper topics produce consume groups configs cluster"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 

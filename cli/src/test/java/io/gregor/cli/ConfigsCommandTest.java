@@ -72,19 +72,44 @@ class ConfigsCommandTest {
             "source", "DYNAMIC_TOPIC_CONFIG", "sensitive", false, "readOnly", false));
     }
 
-    /**
-     * The broker does not implement IncrementalAlterConfigs yet (issue 5). Once it does, this
-     * must change to: exit 0, "Updated configs of topic configured.", and a describe showing
-     * retention.ms=120000 and no cleanup.policy override.
-     */
     @Test
-    void shouldReportThatChangingConfigsIsNotSupportedYet() {
-        Result altered = cli.run("configs", "--entity-type", "topics", "--entity-name", "configured", "--alter",
-            "--add-config", "retention.ms=120000", "--delete-config", "cleanup.policy");
+    void shouldChangeOnlyTheNamedTopicConfigs() {
+        assertSucceeded(cli.run("topics", "--create", "--topic", "altered", "--config", "retention.ms=60000",
+            "--config", "cleanup.policy=compact", "--config", "max.message.bytes=2000000"));
 
-        assertFailed(altered, "does not support changing configs yet (no INCREMENTAL_ALTER_CONFIGS API)");
-        assertFailed(cli.run("configs", "--entity-type", "brokers", "--entity-name", "0", "--alter", "--add-config", "log.retention.ms=1"),
-            "does not support changing configs yet");
+        Result altered = cli.run("configs", "--entity-type", "topics", "--entity-name", "altered", "--alter",
+            "--add-config", "retention.ms=120000,segment.ms=3600000", "--delete-config", "cleanup.policy");
+
+        assertSucceeded(altered);
+        assertThat(altered.outLines()).containsExactly("Updated configs of topic altered.");
+        assertThat(cli.run("configs", "--entity-type", "topics", "--entity-name", "altered", "--describe").outLines()).containsExactly(
+            "Configs that differ from the defaults for topic altered:",
+            "NAME               VALUE    SOURCE",
+            "max.message.bytes  2000000  DYNAMIC_TOPIC_CONFIG",
+            "retention.ms       120000   DYNAMIC_TOPIC_CONFIG",
+            "segment.ms         3600000  DYNAMIC_TOPIC_CONFIG");
+    }
+
+    @Test
+    void shouldChangeADynamicBrokerConfig() {
+        String id = Integer.toString(broker.brokerId());
+
+        assertSucceeded(cli.run("configs", "--entity-type", "brokers", "--entity-name", id, "--alter", "--add-config", "log.retention.ms=7200000"));
+
+        assertThat(cli.run("configs", "--entity-type", "brokers", "--entity-name", id, "--describe").out())
+            .containsPattern("\nlog\\.retention\\.ms +7200000 +DYNAMIC_BROKER_CONFIG\n");
+        assertSucceeded(cli.run("configs", "--entity-type", "brokers", "--entity-name", id, "--alter", "--delete-config", "log.retention.ms"));
+        assertThat(cli.run("configs", "--entity-type", "brokers", "--entity-name", id, "--describe").out()).doesNotContain("log.retention.ms");
+    }
+
+    @Test
+    void shouldReportWhatTheBrokerRejectsInOneLine() {
+        assertFailed(cli.run("configs", "--entity-type", "topics", "--entity-name", "configured", "--alter", "--add-config", "retention.ms=soon"),
+            "retention.ms");
+        assertFailed(cli.run("configs", "--entity-type", "topics", "--entity-name", "configured", "--alter", "--add-config", "no.such.config=1"),
+            "no.such.config");
+        assertFailed(cli.run("configs", "--entity-type", "brokers", "--entity-name", "0", "--alter", "--add-config", "broker.id=5"),
+            "broker.id");
     }
 
     @Test

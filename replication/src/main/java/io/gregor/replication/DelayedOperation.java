@@ -1,6 +1,7 @@
 package io.gregor.replication;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,12 @@ abstract class DelayedOperation<T> implements PartitionWatcher {
     @Override
     public final void onPartitionChange() {
         if (!future.isDone() && checkScheduled.compareAndSet(false, true)) {
-            executor.execute(this::check);
+            try {
+                executor.execute(this::check);
+            } catch (RejectedExecutionException e) {
+                // The connection's event loop is gone (the broker is stopping): nobody is left to answer.
+                future.cancel(false);
+            }
         }
     }
 

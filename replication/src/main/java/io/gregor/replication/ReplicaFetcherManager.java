@@ -1,7 +1,9 @@
 package io.gregor.replication;
 
 import io.gregor.metadata.Endpoint;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -9,7 +11,9 @@ import org.apache.kafka.common.Uuid;
 /**
  * Owns the replica fetcher threads: {@code num.replica.fetchers} per leader broker, partitions
  * spread over them by hash. Partitions are added when this broker becomes a follower and removed
- * when it becomes leader or stops hosting them. Thread-safe.
+ * when it becomes leader or stops hosting them. A fetcher left without partitions is stopped;
+ * {@link #close} waits for every fetcher thread to end, those included, and after it nothing is
+ * followed any more. Thread-safe.
  */
 final class ReplicaFetcherManager implements AutoCloseable {
     private record Key(int leaderId, String host, int port, int index) {
@@ -21,6 +25,9 @@ final class ReplicaFetcherManager implements AutoCloseable {
     private final org.apache.kafka.common.utils.Time time;
     private final Map<Key, ReplicaFetcher> fetchers = new HashMap<>();
     private final Map<TopicPartition, Key> assigned = new HashMap<>();
+    /** Fetchers stopped because they had no partitions left; joined on close. */
+    private final List<ReplicaFetcher> retired = new ArrayList<>();
+    private boolean closed;
 
     ReplicaFetcherManager(int brokerId, FetcherConfig config, ReplicationQuota quota, org.apache.kafka.common.utils.Time time) {
         this.brokerId = brokerId;
@@ -30,6 +37,9 @@ final class ReplicaFetcherManager implements AutoCloseable {
     }
 
     synchronized void follow(Partition partition, Uuid topicId, int leaderId, Endpoint leader, int leaderEpoch) {
+        if (closed) {
+            return;
+        }
         TopicPartition tp = partition.topicPartition();
         unfollow(tp);
         int index = Math.floorMod(tp.hashCode(), Math.max(1, config.fetchersPerBroker()));
@@ -56,6 +66,8 @@ final class ReplicaFetcherManager implements AutoCloseable {
             if (fetcher.isEmpty()) {
                 fetchers.remove(key);
                 fetcher.shutdown();
+                retired.removeIf(f -> !f.isAlive());
+                retired.add(fetcher);
             }
         }
     }
@@ -66,10 +78,12 @@ final class ReplicaFetcherManager implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         for (ReplicaFetcher f : fetchers.values()) {
             f.shutdown();
         }
-        for (ReplicaFetcher f : fetchers.values()) {
+        retired.addAll(fetchers.values());
+        for (ReplicaFetcher f : retired) {
             try {
                 f.join(5000);
             } catch (InterruptedException e) {
@@ -77,6 +91,7 @@ final class ReplicaFetcherManager implements AutoCloseable {
             }
         }
         fetchers.clear();
+        retired.clear();
         assigned.clear();
     }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +50,7 @@ public final class ReplicaManager implements MetadataListener {
     private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private volatile boolean fenced;
     private volatile MetadataImage image = MetadataImage.EMPTY;
+    private volatile boolean shutDown;
     private boolean firstImage = true;
     private final ReplicationQuota leaderQuota = new ReplicationQuota();
     private final ReplicationQuota followerQuota = new ReplicationQuota();
@@ -86,18 +88,34 @@ public final class ReplicaManager implements MetadataListener {
         }
     }
 
-    /** Whether this broker still leads any partition (controlled shutdown waits until it does not). */
-    public boolean leadsAnyPartition() {
+    /**
+     * Whether this broker still leads a partition that the controller can hand to another replica:
+     * one with another live broker in its ISR. Controlled shutdown waits until it leads none; a
+     * partition whose ISR is this broker alone keeps it as leader (unclean election is the
+     * controller's call, not the shutdown's), so waiting for it would only delay the stop.
+     */
+    public boolean leadsPartitionsOthersCanTake(MetadataImage image) {
         for (Partition p : partitions.values()) {
-            if (p.isLeader()) {
+            if (!p.isLeader()) {
+                continue;
+            }
+            TopicPartition tp = p.topicPartition();
+            TopicImage topic = image.topic(tp.topic());
+            PartitionImage state = topic == null ? null : topic.partitions().get(tp.partition());
+            if (state != null && state.isr().stream().anyMatch(r -> r != brokerId && image.isAlive(r))) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Stops all replica fetchers. */
+    /**
+     * Stops all replica fetchers and stops following the metadata: the cache keeps publishing
+     * images until the broker closes it, and an image that arrived now would start new fetchers
+     * (threads that nobody stops) and wake watchers on event loops that are gone.
+     */
     public void shutdown() {
+        shutDown = true;
         fetchers.close();
     }
 
@@ -111,6 +129,9 @@ public final class ReplicaManager implements MetadataListener {
 
     @Override
     public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
+        if (shutDown) {
+            return;
+        }
         updateThrottles(current);
         image = current;
         Map<TopicPartition, Boolean> hosted = new HashMap<>();

@@ -350,19 +350,15 @@ public final class Broker implements AutoCloseable {
     /**
      * Controlled shutdown: once deregistered, the controller (on another broker) moves leadership
      * of this broker's partitions to other in-sync replicas; wait for that, so that clients switch
-     * over without errors and no acknowledged write is left only here.
+     * over without errors and no acknowledged write is left only here. Partitions with no other
+     * live in-sync replica cannot move, so they are not waited for.
      */
     private void maybeAwaitLeadershipMoved(long startNanos) {
         if (replicaManager == null || !config.booleanValue(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE) || cache == null) {
             return;
         }
-        if (!othersRegistered()) {
-            return;
-        }
         long deadline = startNanos + TimeUnit.SECONDS.toNanos(30);
-        // Checked on every turn: when the whole cluster stops at once, the others deregister
-        // soon after this broker, and with them goes any broker that could take over.
-        while (replicaManager.leadsAnyPartition() && othersRegistered() && System.nanoTime() < deadline) {
+        while (replicaManager.leadsPartitionsOthersCanTake(cache.image()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -370,15 +366,11 @@ public final class Broker implements AutoCloseable {
                 return;
             }
         }
-        if (!replicaManager.leadsAnyPartition()) {
-            log.info("Broker {} handed over leadership of its partitions", config.brokerId());
-        } else if (othersRegistered()) {
+        if (replicaManager.leadsPartitionsOthersCanTake(cache.image())) {
             log.warn("Broker {} still leads partitions after 30 s of controlled shutdown; stopping anyway", config.brokerId());
+        } else {
+            log.info("Broker {} handed over leadership of its partitions", config.brokerId());
         }
-    }
-
-    private boolean othersRegistered() {
-        return cache.image().brokers().keySet().stream().anyMatch(id -> id != config.brokerId());
     }
 
     public String zookeeperConnect() {

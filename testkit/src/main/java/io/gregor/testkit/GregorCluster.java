@@ -44,9 +44,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface GregorCluster {
 
     /**
-     * Number of brokers. Replication between brokers is not implemented yet, so every topic of
-     * a multi-broker cluster has one replica; the cluster is still useful for tests of leader
-     * placement, metadata and clients that lose a broker ({@link GregorTestCluster#stopBroker}).
+     * Number of brokers. The {@link #topics()}, topics created on first use and the internal
+     * topics get one replica per broker, at most 3, so a test can stop a broker
+     * ({@link GregorTestCluster#stopBroker}) and watch its clients fail over.
      */
     int brokers() default 1;
 

@@ -40,12 +40,14 @@ import org.slf4j.LoggerFactory;
  * <p>Every method that changes the cluster returns only when the change is visible to clients:
  * {@link #start} when every broker sees every other one, a controller is elected and the
  * requested topics have leaders; {@link #createTopic} when every running broker knows the topic
- * and its partitions have leaders; {@link #stopBroker}/{@link #startBroker} when the remaining
- * brokers have taken note. {@link #close} stops the brokers and ZooKeeper (their threads end)
- * and deletes the directory.
+ * and its partitions have leaders; {@link #stopBroker} when the remaining brokers have taken note
+ * and moved leadership; {@link #startBroker} when the restarted broker has caught up and is back
+ * in the in-sync replicas. {@link #close} stops the brokers and ZooKeeper (their threads end) and
+ * deletes the directory.
  *
- * <p>Replication between brokers is not implemented yet, so topics have one replica whatever
- * the number of brokers ({@link BrokerConfigs#MAX_REPLICATION_FACTOR}).
+ * <p>Topics the testkit creates, and the internal ones, have one replica per broker, at most 3
+ * ({@link BrokerConfigs#replicationFactor}); {@link #createTopic(NewTopic)} takes any other
+ * replication factor up to the number of brokers.
  *
  * <p>Thread-safe: the methods are synchronized.
  */
@@ -254,13 +256,29 @@ public final class GregorTestCluster implements AutoCloseable {
     }
 
     /**
-     * Creates a topic with one replica and these topic configs, and returns when every running
-     * broker knows it and its partitions have leaders.
+     * Creates a topic with these topic configs and one replica per broker (at most 3), and
+     * returns when every running broker knows it and its partitions have leaders.
      *
      * @throws org.apache.kafka.common.errors.TopicExistsException if it exists
      */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         createTopics(List.of(name), partitions, configs);
+    }
+
+    /**
+     * Creates a topic exactly as described (replication factor or replica assignment included;
+     * unset partitions or replication factor take the brokers' defaults) and returns when every
+     * running broker knows it and its partitions have leaders.
+     *
+     * <pre>
+     * cluster.createTopic(new NewTopic("payments", 3, (short) 3).configs(Map.of("min.insync.replicas", "2")));
+     * </pre>
+     *
+     * @throws org.apache.kafka.common.errors.TopicExistsException if it exists
+     * @throws org.apache.kafka.common.errors.InvalidReplicationFactorException if it asks for more replicas than there are brokers
+     */
+    public synchronized void createTopic(NewTopic topic) {
+        create(List.of(topic));
     }
 
     /** Creates topics with the cluster's default number of partitions. */
@@ -269,12 +287,17 @@ public final class GregorTestCluster implements AutoCloseable {
     }
 
     private synchronized void createTopics(Collection<String> names, int partitions, Map<String, String> configs) {
-        checkOpen();
-        short replicationFactor = (short) Math.min(spec.brokers(), BrokerConfigs.MAX_REPLICATION_FACTOR);
+        short replicationFactor = (short) BrokerConfigs.replicationFactor(spec.brokers());
         List<NewTopic> topics = new ArrayList<>();
         for (String name : names) {
             topics.add(new NewTopic(name, partitions, replicationFactor).configs(configs));
         }
+        create(topics);
+    }
+
+    private void create(List<NewTopic> topics) {
+        checkOpen();
+        List<String> names = topics.stream().map(NewTopic::name).toList();
         try {
             admin().createTopics(topics).all().get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -292,8 +315,10 @@ public final class GregorTestCluster implements AutoCloseable {
     }
 
     /**
-     * Stops a broker cleanly (as on SIGTERM) and returns when the others have seen it leave and
-     * a controller is running. Its partitions have no leader until it is started again.
+     * Stops a broker cleanly (as on SIGTERM) and returns when the others have seen it leave, a
+     * controller is running and the partitions it led have new leaders: its controlled shutdown
+     * hands leadership to other in-sync replicas. Partitions without another replica have no
+     * leader until it is started again.
      */
     public synchronized void stopBroker(int brokerId) {
         checkOpen();
@@ -314,7 +339,9 @@ public final class GregorTestCluster implements AutoCloseable {
 
     /**
      * Starts a stopped broker on its earlier port and directory, and returns when every running
-     * broker sees it and its partitions have leaders again.
+     * broker sees it, its partitions have leaders again and it has caught up with their leaders
+     * (it is back in every in-sync replica set it belongs to), so that a test can stop another
+     * broker next.
      */
     public synchronized void startBroker(int brokerId) {
         checkOpen();
@@ -323,7 +350,7 @@ public final class GregorTestCluster implements AutoCloseable {
             throw new IllegalStateException("Broker " + brokerId + " is already running");
         }
         startNodeUnchecked(node);
-        awaitSettled("start broker " + brokerId);
+        awaitOnRunning(Readiness.settled(runningIds()).and(Readiness.inSync()), "start broker " + brokerId);
     }
 
     private void awaitSettled(String what) {

@@ -32,6 +32,16 @@ final class Clients {
         return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 
+    /** An acks=all producer with the client's defaults (retries, idempotence), as an application has. */
+    static KafkaProducer<String, String> producer(String bootstrapServers) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    }
+
     static KafkaConsumer<String, String> groupConsumer(String bootstrapServers, String groupId) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

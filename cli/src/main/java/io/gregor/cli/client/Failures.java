@@ -16,8 +16,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
  *
  * <p>Kafka client exceptions are phrased for developers ("The node does not support
  * LIST_GROUPS", "Timed out waiting for a node assignment"); this names what the user asked for
- * and what to do. Unsupported APIs are named by feature because Gregor implements the protocol
- * in stages: a missing API means "not in this Gregor yet", not "upgrade your broker".
+ * and what to do. An API missing from the broker's ApiVersions answer (an older Kafka broker, or
+ * a feature Gregor does not offer, such as transactions) is named by the feature it belongs to.
  */
 public final class Failures {
     /** How kafka-clients words an API missing from the broker's ApiVersions answer. */
@@ -57,22 +57,16 @@ public final class Failures {
         return e;
     }
 
-    private static String unsupported(Throwable e, ClientOptions client) {
-        String feature = unsupportedFeature(e.getMessage());
-        return unsupported(feature == null ? "this request" : feature, e, client).getMessage();
-    }
-
     /**
      * The error for a feature the broker lacks, e.g. "the broker at localhost:9092 does not
-     * support consumer groups yet (no FIND_COORDINATOR API)".
-     *
-     * @param feature what the user tried, in their words
+     * support consumer groups (no FIND_COORDINATOR API)".
      */
-    public static CommandException unsupported(String feature, Throwable e, ClientOptions client) {
+    private static String unsupported(Throwable e, ClientOptions client) {
+        String feature = unsupportedFeature(e.getMessage());
         String where = client == null ? "the broker" : "the broker at " + client.bootstrap().joined();
         Matcher api = UNSUPPORTED_API.matcher(String.valueOf(e.getMessage()));
         String detail = api.find() ? "no " + api.group(1) + " API" : oneLine(e.getMessage());
-        return new CommandException(where + " does not support " + feature + " yet (" + detail + ")", e);
+        return where + " does not support " + (feature == null ? "this request" : feature) + " (" + detail + ")";
     }
 
     /** Names the Gregor feature behind an API the broker does not advertise, or null. */

@@ -3,7 +3,6 @@ package io.gregor.cli.configs;
 import io.gregor.cli.client.ClientCommand;
 import io.gregor.cli.client.ClientOptions;
 import io.gregor.cli.client.CommandException;
-import io.gregor.cli.client.Failures;
 import io.gregor.cli.client.Futures;
 import io.gregor.cli.client.Topics;
 import io.gregor.cli.output.Json;
@@ -24,7 +23,6 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -221,13 +219,7 @@ public final class ConfigsCommand implements Callable<Integer>, ClientCommand {
             }
         }
         ConfigResource resource = new ConfigResource(entityType.resourceType, entityName);
-        try {
-            Futures.await(admin.incrementalAlterConfigs(Map.of(resource, ops)).all());
-        } catch (UnsupportedVersionException e) {
-            CommandException unsupported = Failures.unsupported("changing configs", e, client);
-            throw entityType == EntityType.brokers ? unsupported : new CommandException(unsupported.getMessage()
-                + "; set topic configs when creating the topic: gregor topics --create --config name=value", e);
-        }
+        Futures.await(admin.incrementalAlterConfigs(Map.of(resource, ops)).all());
         out.println("Updated configs of " + entityType.singular + " " + entityName + ".");
         out.flush();
     }

@@ -4,7 +4,6 @@ import io.gregor.cli.Environment;
 import io.gregor.cli.client.ClientCommand;
 import io.gregor.cli.client.ClientOptions;
 import io.gregor.cli.client.CommandException;
-import io.gregor.cli.client.Failures;
 import io.gregor.cli.client.KeyValues;
 import io.gregor.cli.client.Topics;
 import io.gregor.cli.output.OutputFormat;
@@ -25,7 +24,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,8 +37,10 @@ import picocli.CommandLine.Spec;
  *
  * <p>Without {@code --group} it reads the topic's partitions directly (assign mode) instead of
  * joining a throw-away group as kafka-console-consumer does: nothing is left behind in the
- * cluster, and it works on brokers without consumer groups. With {@code --group} it joins the
- * group and commits what it has printed, after printing it (at-least-once).
+ * cluster. With {@code --group} it joins the group and commits what it has printed, after
+ * printing it (at-least-once); when it stops, it also commits where it stands in the partitions
+ * it printed nothing from, as kafka-console-consumer does, so that {@code groups --describe}
+ * shows the lag of every partition the group reads.
  */
 @Command(name = "consume", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Print records of a topic to standard output (like kafka-console-consumer.sh).",
@@ -143,8 +143,6 @@ public final class ConsumeCommand implements Callable<Integer>, ClientCommand {
                     count = consume(consumer, partitions, start, formatter, out, err);
                 } catch (WakeupException e) {
                     count = printed;
-                } catch (UnsupportedVersionException e) {
-                    throw groupsUnsupported(e);
                 } finally {
                     out.flush();
                 }
@@ -174,21 +172,27 @@ public final class ConsumeCommand implements Callable<Integer>, ClientCommand {
         long count = 0;
         long lastRecordNanos = System.nanoTime();
         printed = 0;
+        // Per partition, the first record a poll returned that --max-messages left unprinted.
+        Map<TopicPartition, Long> firstUnprinted = new HashMap<>();
+        boolean stdoutClosed = false;
         while (maxMessages == null || count < maxMessages) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
             Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> record : records) {
+                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                if (maxMessages != null && count >= maxMessages) {
+                    firstUnprinted.putIfAbsent(tp, record.offset());
+                    continue;
+                }
                 formatter.write(record, out);
-                toCommit.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+                toCommit.put(tp, new OffsetAndMetadata(record.offset() + 1));
                 count++;
                 this.printed = count;
-                if (maxMessages != null && count >= maxMessages) {
-                    break;
-                }
             }
             out.flush();
             if (out.checkError()) {
-                break; // stdout was closed, e.g. piped into head: nobody reads further records
+                stdoutClosed = true; // e.g. piped into head: nobody reads further records
+                break;
             }
             if (group != null && !toCommit.isEmpty()) {
                 consumer.commitSync(toCommit);
@@ -201,7 +205,26 @@ public final class ConsumeCommand implements Callable<Integer>, ClientCommand {
             }
         }
         progress.finish(count);
+        if (group != null && !stdoutClosed) {
+            commitPositions(consumer, firstUnprinted);
+        }
         return count;
+    }
+
+    /**
+     * Commits, for every partition this member holds, the offset of the next record it would
+     * print: after the last one printed, or where it started in a partition it printed nothing
+     * from.
+     */
+    private void commitPositions(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> firstUnprinted) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            Long next = firstUnprinted.get(tp);
+            offsets.put(tp, new OffsetAndMetadata(next != null ? next : consumer.position(tp, Duration.ofMillis(client.timeoutMs()))));
+        }
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
+        }
     }
 
     private Map<String, Object> consumerConfig() {
@@ -254,14 +277,6 @@ public final class ConsumeCommand implements Callable<Integer>, ClientCommand {
             return StartOffset.parse(offset);
         }
         return fromBeginning ? StartOffset.EARLIEST : StartOffset.LATEST;
-    }
-
-    private CommandException groupsUnsupported(UnsupportedVersionException e) {
-        if (group == null) {
-            return new CommandException(Failures.explain(e, client), e);
-        }
-        CommandException unsupported = Failures.unsupported("consumer groups", e, client);
-        return new CommandException(unsupported.getMessage() + "; leave out --group to read without a group", e);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -3,7 +3,6 @@ package io.gregor.cli.groups;
 import io.gregor.cli.client.ClientCommand;
 import io.gregor.cli.client.ClientOptions;
 import io.gregor.cli.client.CommandException;
-import io.gregor.cli.client.Failures;
 import io.gregor.cli.client.Futures;
 import io.gregor.cli.output.Json;
 import io.gregor.cli.output.OutputFormat;
@@ -19,7 +18,6 @@ import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,8 +28,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code gregor groups}: list, describe (offsets and lag), reset offsets of and delete consumer
- * groups, with kafka-consumer-groups.sh's flags. Everything goes through the admin API; a broker
- * without consumer groups answers with UNSUPPORTED_VERSION, reported as one line.
+ * groups, with kafka-consumer-groups.sh's flags. Everything goes through the admin API.
  */
 @Command(name = "groups", mixinStandardHelpOptions = true, sortOptions = false,
     description = "List, describe, reset offsets of and delete consumer groups (the flags of kafka-consumer-groups.sh).",
@@ -99,8 +96,6 @@ public final class GroupsCommand implements Callable<Integer>, ClientCommand {
                     delete(admin, targets, out);
                 }
             }
-        } catch (UnsupportedVersionException e) {
-            throw Failures.unsupported("consumer groups", e, client);
         }
         out.flush();
         return 0;

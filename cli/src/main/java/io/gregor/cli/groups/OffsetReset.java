@@ -21,12 +21,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,7 +35,9 @@ import picocli.CommandLine.ParameterException;
  * {@code groups --reset-offsets}: computes each partition's new committed offset and, with
  * {@code --execute}, commits it. Like kafka-consumer-groups it dry-runs unless told to execute,
  * keeps new offsets within the partition's earliest..latest range, and refuses to touch a group
- * with active members (they would overwrite the reset with their next commit).
+ * with active members (they would overwrite the reset with their next commit). A group that does
+ * not exist yet is treated as an empty one, so {@code --execute} creates it with the new offsets
+ * (to start a new application at a chosen position), as kafka-consumer-groups does.
  */
 final class OffsetReset {
     private static final Set<GroupState> INACTIVE = Set.of(GroupState.EMPTY, GroupState.DEAD);
@@ -103,9 +105,9 @@ final class OffsetReset {
         Table table = new Table("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET");
         List<Object> docs = new ArrayList<>();
         for (String group : groups) {
-            ConsumerGroupDescription description = GroupDescriber.describe(admin, group);
-            if (options.execute && !INACTIVE.contains(description.groupState())) {
-                throw new CommandException("consumer group '" + group + "' has active members (state " + description.groupState()
+            GroupState state = state(group);
+            if (options.execute && !INACTIVE.contains(state)) {
+                throw new CommandException("consumer group '" + group + "' has active members (state " + state
                     + "); stop its consumers before resetting its offsets");
             }
             Map<TopicPartition, OffsetAndMetadata> committed = GroupDescriber.committed(admin, group);
@@ -130,6 +132,15 @@ final class OffsetReset {
         if (!options.execute && !options.dryRun) {
             err.println("Dry run: nothing was changed; add --execute to commit these offsets.");
             err.flush();
+        }
+    }
+
+    /** The group's state; DEAD for a group that does not exist. */
+    private GroupState state(String group) {
+        try {
+            return Futures.await(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)).groupState();
+        } catch (GroupIdNotFoundException e) {
+            return GroupState.DEAD;
         }
     }
 

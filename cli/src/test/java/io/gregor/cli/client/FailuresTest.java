@@ -24,8 +24,8 @@ class FailuresTest {
     @Test
     void shouldNameTheFeatureBehindAnUnsupportedApi() {
         assertThat(Failures.explain(new UnsupportedVersionException("The node does not support DELETE_RECORDS"), null))
-            .isEqualTo("the broker does not support deleting records yet (no DELETE_RECORDS API)");
+            .isEqualTo("the broker does not support deleting records (no DELETE_RECORDS API)");
         assertThat(Failures.explain(new UnsupportedVersionException("The node does not support OFFSET_FETCH"), null))
-            .isEqualTo("the broker does not support consumer groups yet (no OFFSET_FETCH API)");
+            .isEqualTo("the broker does not support consumer groups (no OFFSET_FETCH API)");
     }
 }

@@ -43,6 +43,9 @@ public final class GregorBroker implements BeforeAllCallback, AfterAllCallback {
         config.put("log.dir", dir.resolve("logs").toString());
         config.put("zookeeper.embedded.data.dir", dir.resolve("zookeeper").toString());
         config.put("num.partitions", "1");
+        // Consumer groups start at once: no 3 s wait for more members, one offsets partition instead of 50.
+        config.put("group.initial.rebalance.delay.ms", "0");
+        config.put("offsets.topic.num.partitions", "1");
         config.putAll(overrides);
         broker = Broker.start(BrokerConfig.from(config));
     }

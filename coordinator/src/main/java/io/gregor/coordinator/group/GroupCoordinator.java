@@ -63,6 +63,8 @@ public final class GroupCoordinator implements MetadataListener, AutoCloseable {
     private final ScheduledExecutorService[] threads;
     private final ConcurrentHashMap<Integer, ShardRuntime> shards = new ConcurrentHashMap<>();
     private volatile int numPartitions;
+    /** Set by {@link #close}; later metadata images (the cache outlives the coordinator) are ignored. */
+    private volatile boolean closed;
 
     /** A shard, its thread and whether it is serving. */
     private static final class ShardRuntime {
@@ -123,6 +125,9 @@ public final class GroupCoordinator implements MetadataListener, AutoCloseable {
 
     @Override
     public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
+        if (closed) {
+            return;
+        }
         TopicImage topic = current.topic(OFFSETS_TOPIC);
         if (topic != null && !topic.partitions().isEmpty()) {
             numPartitions = topic.partitions().size();
@@ -389,6 +394,7 @@ public final class GroupCoordinator implements MetadataListener, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         for (ShardRuntime rt : new ArrayList<>(shards.values())) {
             unload(rt);
         }

@@ -11,12 +11,15 @@ import java.util.TreeSet;
  * ZooKeeper) and defaults that keep tests fast, under the user's overrides.
  */
 public final class BrokerConfigs {
+    /** The replication factor of a production cluster, and so the most a test cluster hands out by default. */
+    public static final int MAX_DEFAULT_REPLICATION_FACTOR = 3;
+
     /**
-     * The largest replication factor a test cluster hands out. Replication between brokers is
-     * not implemented yet (issue 6), so it is 1 whatever the number of brokers; once it is,
-     * this becomes the number of brokers.
+     * How long a broker's ZooKeeper session outlives the broker: when a broker dies without a
+     * clean stop, the controller moves its partitions' leadership after this long. Kafka's 18 s
+     * would stall a failover test; the embedded ZooKeeper accepts sessions from 2 s.
      */
-    public static final int MAX_REPLICATION_FACTOR = 1;
+    static final int ZOOKEEPER_SESSION_TIMEOUT_MS = 4000;
 
     /** Set by the testkit for every broker; overriding them would break the cluster. */
     public static final Set<String> RESERVED = Set.of("broker.id", "listeners", "advertised.listeners", "log.dir", "log.dirs",
@@ -31,8 +34,12 @@ public final class BrokerConfigs {
      * <li>{@code group.initial.rebalance.delay.ms=0}: a group's first member is assigned
      *     partitions at once rather than after 3 s;</li>
      * <li>replication factors (default, {@code __consumer_offsets}, {@code __transaction_state})
-     *     capped at the brokers there are (and at {@link #MAX_REPLICATION_FACTOR}), min ISRs 1,
-     *     so internal topics are created and transactions cannot wait for absent replicas;</li>
+     *     of {@link #replicationFactor(int) one replica per broker, at most 3}, so internal
+     *     topics are created on small clusters and survive a stopped broker on larger ones; min
+     *     ISRs 1, so a test that stops brokers does not stall acks=all writes unless it asks to
+     *     (with {@code min.insync.replicas} on its topic);</li>
+     * <li>a ZooKeeper session timeout of 4 s instead of 18 s, so that the controller notices a
+     *     broker that died without a clean stop within a few seconds;</li>
      * <li>few {@code __consumer_offsets} partitions (one per broker, at most 5) instead of 50,
      *     so the first consumer group starts quickly;</li>
      * <li>two network threads, one recovery thread, and a 4 MB compaction dedupe buffer instead
@@ -40,7 +47,7 @@ public final class BrokerConfigs {
      * </ul>
      */
     public static Map<String, String> devDefaults(int brokers, int partitions) {
-        int rf = Math.min(brokers, MAX_REPLICATION_FACTOR);
+        int rf = replicationFactor(brokers);
         Map<String, String> c = new LinkedHashMap<>();
         c.put("num.partitions", Integer.toString(partitions));
         c.put("default.replication.factor", Integer.toString(rf));
@@ -50,10 +57,16 @@ public final class BrokerConfigs {
         c.put("transaction.state.log.replication.factor", Integer.toString(rf));
         c.put("transaction.state.log.min.isr", "1");
         c.put("group.initial.rebalance.delay.ms", "0");
+        c.put("zookeeper.session.timeout.ms", Integer.toString(ZOOKEEPER_SESSION_TIMEOUT_MS));
         c.put("num.network.threads", "2");
         c.put("num.recovery.threads.per.data.dir", "1");
         c.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
         return c;
+    }
+
+    /** The replication factor of the testkit's topics and of the internal topics: one replica per broker, at most 3. */
+    public static int replicationFactor(int brokers) {
+        return Math.min(brokers, MAX_DEFAULT_REPLICATION_FACTOR);
     }
 
     /**

@@ -13,9 +13,10 @@ public final class Readiness {
     }
 
     /**
-     * Exactly the {@code running} brokers are registered, one of them is the controller, and every
+     * Exactly the {@code running} brokers are registered, one of them is the controller, every
      * partition with a live replica has a live leader (so a produce to it does not fail with
-     * NOT_LEADER or LEADER_NOT_AVAILABLE).
+     * NOT_LEADER or LEADER_NOT_AVAILABLE), and the in-sync replicas of those partitions are all
+     * live (so acks=all and {@code min.insync.replicas} count only brokers that are there).
      */
     public static Predicate<MetadataImage> settled(Set<Integer> running) {
         return image -> image.brokers().keySet().equals(running) && running.contains(image.controllerId()) && allLed(image);
@@ -29,6 +30,26 @@ public final class Readiness {
         });
     }
 
+    /**
+     * Every partition's in-sync replicas include all its live replicas (except replicas that a
+     * reassignment is still adding, which may take as long as the reassignment is throttled to).
+     */
+    public static Predicate<MetadataImage> inSync() {
+        return image -> {
+            for (TopicImage topic : image.topics().values()) {
+                if (topic.markedForDeletion()) {
+                    continue;
+                }
+                for (PartitionImage p : topic.partitions().values()) {
+                    if (p.replicas().stream().anyMatch(r -> image.isAlive(r) && !p.isr().contains(r) && !p.addingReplicas().contains(r))) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        };
+    }
+
     private static boolean allLed(MetadataImage image) {
         for (TopicImage topic : image.topics().values()) {
             if (topic.markedForDeletion()) {
@@ -36,7 +57,7 @@ public final class Readiness {
             }
             for (PartitionImage p : topic.partitions().values()) {
                 boolean replicaAlive = p.replicas().stream().anyMatch(image::isAlive);
-                if (replicaAlive && !(p.hasLeader() && image.isAlive(p.leader()))) {
+                if (replicaAlive && !(p.hasLeader() && image.isAlive(p.leader()) && p.isr().stream().allMatch(image::isAlive))) {
                     return false;
                 }
             }
