@@ -18,7 +18,7 @@ import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 /** Produce-style record batches, as the Java producer builds them (null keys, no headers). */
-final class BenchRecords {
+public final class BenchRecords {
     /** The producer's {@code batch.size} in the end-to-end workloads. */
     static final int BATCH_BYTES = 64 * 1024;
     static final int RECORD_BYTES = 1024;
@@ -72,7 +72,7 @@ final class BenchRecords {
     }
 
     /** A new temporary directory (or file) under {@code java.io.tmpdir} or {@code -Dgregor.bench.dir}, deleted at exit. */
-    static Path tempDir(String prefix) throws IOException {
+    public static Path tempDir(String prefix) throws IOException {
         Path dir = Files.createTempDirectory(benchDir(), prefix);
         TEMP.add(dir);
         return dir;
@@ -82,7 +82,7 @@ final class BenchRecords {
         return Path.of(System.getProperty("gregor.bench.dir", System.getProperty("java.io.tmpdir")));
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Collects one-shot tasks (segment deletions, post-roll flushes) and runs them only when the
  * benchmark asks, outside the measured call where possible; periodic tasks are dropped.
  */
-final class QueueScheduler implements Scheduler {
+public final class QueueScheduler implements Scheduler {
     private final List<Runnable> pending = new ArrayList<>();
 
     @Override
@@ -23,7 +23,7 @@ final class QueueScheduler implements Scheduler {
         return new Done();
     }
 
-    void runPending() {
+    public void runPending() {
         List<Runnable> now;
         synchronized (this) {
             now = new ArrayList<>(pending);

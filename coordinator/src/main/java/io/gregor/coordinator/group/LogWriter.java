@@ -35,18 +35,22 @@ final class LogWriter implements CoordinatorWriter {
         this.time = time;
     }
 
-    @Override
-    public CompletableFuture<Void> append(List<CoordinatorRecord> records) {
+    /** The records as one uncompressed batch, sized to fit them; offsets are assigned by the log. */
+    static MemoryRecords toBatch(List<CoordinatorRecord> records, long now) {
         int size = 128;
         for (CoordinatorRecord r : records) {
             size += r.key().length + (r.value() == null ? 0 : r.value().length) + 32;
         }
         MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(size), Compression.NONE, TimestampType.CREATE_TIME, 0L);
-        long now = time.milliseconds();
         for (CoordinatorRecord r : records) {
             builder.append(now, r.key(), r.value());
         }
-        MemoryRecords batch = builder.build();
+        return builder.build();
+    }
+
+    @Override
+    public CompletableFuture<Void> append(List<CoordinatorRecord> records) {
+        MemoryRecords batch = toBatch(records, time.milliseconds());
         CompletableFuture<Void> done = new CompletableFuture<>();
         replicaManager.appendRecords((short) -1, timeoutMs, Map.of(partition, batch), executor).whenCompleteAsync((results, error) -> {
             if (error != null) {
