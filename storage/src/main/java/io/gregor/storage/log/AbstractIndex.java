@@ -13,6 +13,8 @@ import java.nio.file.Files;
  * by binary search. The file is preallocated to {@code maxIndexSize} while its segment is active
  * and trimmed to the written entries when the segment is rolled or closed.
  *
+ * <p>Subclasses cache the last entry in memory (see {@link #refreshLastEntry}).
+ *
  * <p>Thread-safety: one writer (the log, under its lock) appends; readers search concurrently
  * without locks, reading only the first {@link #entries} entries, which are never modified
  * again. Resizing maps a new buffer and leaves the old one to the garbage collector, because a
@@ -98,7 +100,15 @@ abstract class AbstractIndex implements Closeable {
     /** Forgets entries from {@code fromEntry} on. */
     synchronized void truncateToEntries(int fromEntry) {
         entries = Math.min(entries, Math.max(0, fromEntry));
+        refreshLastEntry();
     }
+
+    /**
+     * Re-reads the cached last entry from the file. Subclasses keep the last entry in memory
+     * because appends check it: on a broker with thousands of partitions an index page is touched
+     * rarely, and the kernel may have paged it out, so reading it would cost a disk read.
+     */
+    abstract void refreshLastEntry();
 
     void reset() {
         truncateToEntries(0);

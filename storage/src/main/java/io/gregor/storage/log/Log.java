@@ -120,7 +120,9 @@ public final class Log implements Closeable {
             if (!needsRecovery) {
                 continue;
             }
-            int truncated = segment.recover(MAX_RECOVERY_BATCH_BYTES, batch -> { });
+            // The checkpoint may lack epochs written after the last flush (they are not fsynced).
+            int truncated = segment.recover(MAX_RECOVERY_BATCH_BYTES,
+                batch -> epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
             if (truncated > 0) {
                 log.warn("{}: recovery truncated {} invalid or torn bytes from segment {}", topicPartition, truncated, segment.baseOffset());
                 truncatedTail = true;
@@ -753,6 +755,7 @@ public final class Log implements Closeable {
                 for (LogSegment segment : segments.subMap(from == null ? segments.firstKey() : from, true, upTo, false).values()) {
                     segment.flush();
                 }
+                epochs.sync();
             } catch (IOException e) {
                 throw new KafkaStorageException("Error flushing " + topicPartition, e);
             }
@@ -793,6 +796,7 @@ public final class Log implements Closeable {
             for (LogSegment segment : segments.values()) {
                 segment.flush();
             }
+            epochs.sync();
             recoveryPoint = logEndOffset();
             producerState.takeSnapshot(logEndOffset());
             producerState.cleanSnapshots(logStartOffset, 2);

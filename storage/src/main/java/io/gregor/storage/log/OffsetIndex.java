@@ -16,8 +16,11 @@ import java.nio.MappedByteBuffer;
 public final class OffsetIndex extends AbstractIndex {
     static final int ENTRY_SIZE = 8;
 
+    private volatile OffsetPosition lastEntry;
+
     public OffsetIndex(File file, long baseOffset, int maxIndexSize, boolean writable) throws IOException {
         super(file, baseOffset, maxIndexSize, writable);
+        refreshLastEntry();
     }
 
     @Override
@@ -40,13 +43,17 @@ public final class OffsetIndex extends AbstractIndex {
         return new OffsetPosition(baseOffset + idx.getInt(slot * ENTRY_SIZE), idx.getInt(slot * ENTRY_SIZE + 4));
     }
 
+    /** The last entry, or {@code (baseOffset, 0)} when empty. */
     public OffsetPosition lastEntry() {
+        return lastEntry;
+    }
+
+    @Override
+    void refreshLastEntry() {
         int n = entries;
-        if (n == 0) {
-            return new OffsetPosition(baseOffset, 0);
-        }
         MappedByteBuffer idx = mmap;
-        return new OffsetPosition(baseOffset + idx.getInt((n - 1) * ENTRY_SIZE), idx.getInt((n - 1) * ENTRY_SIZE + 4));
+        lastEntry = n == 0 ? new OffsetPosition(baseOffset, 0)
+            : new OffsetPosition(baseOffset + idx.getInt((n - 1) * ENTRY_SIZE), idx.getInt((n - 1) * ENTRY_SIZE + 4));
     }
 
     /** Appends an entry; ignored unless both offset and position advance. Caller holds the log lock. */
@@ -64,6 +71,7 @@ public final class OffsetIndex extends AbstractIndex {
         MappedByteBuffer idx = mmap;
         idx.putInt(n * ENTRY_SIZE, relativeOffset(offset));
         idx.putInt(n * ENTRY_SIZE + 4, position);
+        lastEntry = new OffsetPosition(offset, position);
         entries = n + 1;
     }
 

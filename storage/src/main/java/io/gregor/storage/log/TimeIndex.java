@@ -16,8 +16,11 @@ import java.nio.MappedByteBuffer;
 public final class TimeIndex extends AbstractIndex {
     static final int ENTRY_SIZE = 12;
 
+    private volatile TimestampOffset lastEntry;
+
     public TimeIndex(File file, long baseOffset, int maxIndexSize, boolean writable) throws IOException {
         super(file, baseOffset, maxIndexSize, writable);
+        refreshLastEntry();
     }
 
     @Override
@@ -32,12 +35,15 @@ public final class TimeIndex extends AbstractIndex {
 
     /** The last entry, or {@code (-1, baseOffset)} when empty. */
     public TimestampOffset lastEntry() {
+        return lastEntry;
+    }
+
+    @Override
+    void refreshLastEntry() {
         int n = entries;
-        if (n == 0) {
-            return new TimestampOffset(-1L, baseOffset);
-        }
         MappedByteBuffer idx = mmap;
-        return new TimestampOffset(idx.getLong((n - 1) * ENTRY_SIZE), baseOffset + idx.getInt((n - 1) * ENTRY_SIZE + 8));
+        lastEntry = n == 0 ? new TimestampOffset(-1L, baseOffset)
+            : new TimestampOffset(idx.getLong((n - 1) * ENTRY_SIZE), baseOffset + idx.getInt((n - 1) * ENTRY_SIZE + 8));
     }
 
     /**
@@ -64,6 +70,7 @@ public final class TimeIndex extends AbstractIndex {
             if (offset == last.offset()) {
                 // Same offset, larger timestamp: replace the last entry.
                 mmap.putLong((n - 1) * ENTRY_SIZE, timestamp);
+                lastEntry = new TimestampOffset(timestamp, offset);
                 return;
             }
         }
@@ -83,6 +90,7 @@ public final class TimeIndex extends AbstractIndex {
         MappedByteBuffer idx = mmap;
         idx.putLong(n * ENTRY_SIZE, timestamp);
         idx.putInt(n * ENTRY_SIZE + 8, relativeOffset(offset));
+        lastEntry = new TimestampOffset(timestamp, offset);
         entries = n + 1;
     }
 

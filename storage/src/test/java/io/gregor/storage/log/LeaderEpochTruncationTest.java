@@ -55,4 +55,28 @@ class LeaderEpochTruncationTest {
         assertThat(reopened.leaderEpochs().entries()).extracting(e -> e.epoch() + "@" + e.startOffset()).containsExactly("2@0", "7@1");
         reopened.close();
     }
+
+    @Test
+    void shouldRecoverAnEpochWhoseCheckpointWriteWasLostInACrash() throws Exception {
+        // Given: epoch 2 flushed (checkpoint fsynced with the recovery point), then epoch 7
+        // appended, whose checkpoint write (not fsynced) the crash loses
+        Log log = open();
+        log.appendAsLeader(TestRecords.batch(time.milliseconds(), "a"), 2);
+        log.flush(log.logEndOffset());
+        long recoveryPoint = log.recoveryPoint();
+        java.nio.file.Path checkpoint = tmp.resolve("t-0").resolve(LeaderEpochCache.FILE_NAME);
+        byte[] durable = java.nio.file.Files.readAllBytes(checkpoint);
+        log.appendAsLeader(TestRecords.batch(time.milliseconds(), "b"), 7);
+        java.nio.file.Files.write(checkpoint, durable);
+
+        // When: the broker restarts after the crash (no clean shutdown)
+        Log recovered = Log.open(new TopicPartition("t", 0), tmp.resolve("t-0").toFile(), LogConfig.defaults(), time, scheduler,
+            false, recoveryPoint, -1, -1);
+
+        // Then: recovery found epoch 7 in the batch above the recovery point
+        assertThat(recoveryPoint).isEqualTo(1);
+        assertThat(recovered.leaderEpochs().entries()).extracting(e -> e.epoch() + "@" + e.startOffset()).containsExactly("2@0", "7@1");
+        recovered.close();
+        log.close();
+    }
 }
