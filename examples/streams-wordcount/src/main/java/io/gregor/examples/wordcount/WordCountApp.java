@@ -52,7 +52,7 @@ public final class WordCountApp {
             return;
         }
 
-        KafkaStreams streams = new KafkaStreams(WordCountTopology.build(), config);
+        KafkaStreams streams = new KafkaStreams(WordCountTopology.build(config), config);
         CountDownLatch stopped = new CountDownLatch(1);
         streams.setStateListener((newState, oldState) -> {
             System.out.println("Kafka Streams: " + oldState + " -> " + newState);
@@ -69,7 +69,7 @@ public final class WordCountApp {
             stopped.countDown();
         }, "shutdown"));
 
-        System.out.println("Word count (application.id " + APPLICATION_ID + ") against " + bootstrap
+        System.out.println("Word count (application.id " + config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + ") against " + bootstrap
             + ": type lines into '" + WordCountTopology.TEXT_LINES + "', read '" + WordCountTopology.WORD_COUNTS + "'. Ctrl-C stops it.");
         streams.start();
         stopped.await();

@@ -5,10 +5,13 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KGroupedStream;
@@ -57,7 +60,15 @@ public final class WordCountTopology {
     }
 
     public static Topology build() {
-        StreamsBuilder builder = new StreamsBuilder();
+        return build(new StreamsBuilder());
+    }
+
+    /** The topology, built with the application's config (Streams then warns only about that config). */
+    public static Topology build(Properties config) {
+        return build(new StreamsBuilder(new TopologyConfig(new StreamsConfig(config))));
+    }
+
+    private static Topology build(StreamsBuilder builder) {
 
         KStream<String, String> words = builder
             .stream(TEXT_LINES, Consumed.with(Serdes.String(), Serdes.String()))

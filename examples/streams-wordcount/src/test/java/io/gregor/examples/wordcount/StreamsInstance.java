@@ -3,6 +3,7 @@ package io.gregor.examples.wordcount;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +33,8 @@ public final class StreamsInstance {
     }
 
     public static void main(String[] args) throws Exception {
-        KafkaStreams streams = new KafkaStreams(WordCountTopology.build(), WordCountApp.config(args));
+        Properties config = WordCountApp.config(args);
+        KafkaStreams streams = new KafkaStreams(WordCountTopology.build(config), config);
         CountDownLatch stopped = new CountDownLatch(1);
         streams.setStateListener((newState, oldState) -> {
             report("STATE " + newState);

@@ -62,7 +62,7 @@ class WordCountIT {
             "--config", StreamsConfig.STATE_DIR_CONFIG + "=" + stateDir,
             "--config", StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG + "=500",
             "--config", StreamsConfig.COMMIT_INTERVAL_MS_CONFIG + "=200"});
-        streams = new KafkaStreams(WordCountTopology.build(), config);
+        streams = new KafkaStreams(WordCountTopology.build(config), config);
         streams.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
     }
