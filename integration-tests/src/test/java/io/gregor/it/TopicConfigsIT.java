@@ -7,15 +7,19 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConfigEntry.ConfigSource;
 import org.apache.kafka.clients.admin.DeletedRecords;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,6 +32,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -287,6 +292,48 @@ class TopicConfigsIT {
                 .as(readOnly)
                 .hasCauseInstanceOf(InvalidRequestException.class)
                 .cause().hasMessageContaining(readOnly);
+        }
+    }
+
+    @Test
+    void shouldDescribeATopicsConfigsAsSoonAsCreateTopicsReturnsCreatedOrExists() throws Exception {
+        // Given: clients racing to create the same compacted topic, as the workers of a Kafka
+        // Connect group do with their internal topics; each then checks the topic is compacted.
+        List<Admin> clients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(Clients.admin(broker.bootstrapServers()));
+        }
+        try {
+            for (int round = 0; round < 20; round++) {
+                String topic = "raced-" + round;
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                List<CompletableFuture<String>> policies = new ArrayList<>();
+                for (Admin client : clients) {
+                    policies.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            client.createTopics(List.of(new NewTopic(topic, 3, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+                                .all().get();
+                        } catch (ExecutionException e) {
+                            assertThat(e).hasCauseInstanceOf(TopicExistsException.class);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        try {
+                            // When
+                            return client.describeConfigs(List.of(resource)).all().get().get(resource).get("cleanup.policy").value();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
+                }
+
+                // Then: never the default that a topic shows before its configs are known
+                for (CompletableFuture<String> policy : policies) {
+                    assertThat(policy.get()).as("cleanup.policy of %s", topic).isEqualTo("compact");
+                }
+            }
+        } finally {
+            clients.forEach(Admin::close);
         }
     }
 

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class MetadataCache implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataCache.class);
 
+    private final CuratorFramework zk;
     private final CuratorCache cache;
     private final ExecutorService thread;
     private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
@@ -84,6 +85,7 @@ public final class MetadataCache implements AutoCloseable {
     /** @param brokerId this broker, whose dynamic configs (and the cluster default) the image carries */
     public MetadataCache(CuratorFramework zk, int brokerId) {
         this.brokerId = brokerId;
+        this.zk = zk;
         this.cache = CuratorCache.build(zk, "/");
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "gregor-metadata");
@@ -308,6 +310,9 @@ public final class MetadataCache implements AutoCloseable {
             if (state == null || state.id == null) {
                 continue;
             }
+            if (!topicConfigs.containsKey(name)) {
+                readConfigsOfNewTopic(name);
+            }
             SortedMap<Integer, PartitionImage> partitions;
             if (old != null && !state.assignmentChanged && state.id.equals(old.id())) {
                 // Only some states changed (leaders, ISRs): keep the other partitions' images.
@@ -366,6 +371,28 @@ public final class MetadataCache implements AutoCloseable {
     private static PartitionImage partitionImage(TopicState state, int p) {
         return new PartitionImage(p, state.replicas.get(p), state.states.get(p), state.stateVersions.getOrDefault(p, -1),
             state.adding.getOrDefault(p, List.of()), state.removing.getOrDefault(p, List.of()));
+    }
+
+    /**
+     * Reads the configs of a topic whose config node the cache has not delivered yet. A topic and
+     * its config node are created in one ZooKeeper transaction, but the cache fetches them through
+     * separate watches, so the topic can arrive first; published alone, it would describe itself
+     * with the defaults (a compacted topic as {@code cleanup.policy=delete}) until the configs
+     * arrive, which Kafka never does. This session has already seen the topic node, so reading on
+     * the same session sees the config node created with it (ZooKeeper orders a session's reads).
+     * A topic without a config node (created by other tools) gets none: the cache delivers one
+     * if it is created later.
+     */
+    private void readConfigsOfNewTopic(String topic) {
+        try {
+            topicConfigs.put(topic, configsOf(zk.getData().forPath(ZkPaths.topicConfig(topic))));
+        } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+            topicConfigs.put(topic, Map.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("Could not read the configs of new topic {} (they follow when the cache delivers them): {}", topic, e.toString());
+        }
     }
 
     /** Raw bytes of a cached node, for diagnostics and tests. */

@@ -165,7 +165,17 @@ public final class TopicAdmin {
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
-        }, executor).thenCompose(v -> awaitImage(image -> {
+        }, executor).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (!(cause instanceof TopicExistsException)) {
+                return CompletableFuture.failedFuture(cause);
+            }
+            // Someone else created it first, and this broker may not have seen it yet. A client
+            // told "exists" goes on to describe the topic (Connect checks that its internal
+            // topics are compacted), so answer once this broker can describe it.
+            return awaitImage(image -> image.topic(spec.name()) != null, timeoutMs)
+                .handle((image, timeout) -> { throw (TopicExistsException) cause; });
+        }).thenCompose(v -> awaitImage(image -> {
             TopicImage t = image.topic(spec.name());
             return t != null && t.partitions().size() == assignment.size()
                 && t.partitions().values().stream().allMatch(PartitionImage::hasLeader);
