@@ -95,8 +95,16 @@ public class BenchTool {
                 admin.createTopics(List.of(t)).all().get(120, TimeUnit.SECONDS);
                 // Wait until every partition has a leader in the metadata.
                 while (true) {
-                    var d = admin.describeTopics(List.of(t.name())).allTopicNames().get(30, TimeUnit.SECONDS).get(t.name());
-                    if (d.partitions().size() == t.numPartitions()
+                    org.apache.kafka.clients.admin.TopicDescription d;
+                    try {
+                        d = admin.describeTopics(List.of(t.name())).allTopicNames().get(30, TimeUnit.SECONDS).get(t.name());
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                            throw e;
+                        }
+                        d = null; // created, but not in this broker's metadata yet (Kafka answers before)
+                    }
+                    if (d != null && d.partitions().size() == t.numPartitions()
                         && d.partitions().stream().allMatch(x -> x.leader() != null && !x.leader().isEmpty())) {
                         break;
                     }
