@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Log implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(Log.class);
-    /** Upper bound on a batch size believed while recovering, so a torn length cannot exhaust the heap. */
-    private static final int MAX_RECOVERY_BATCH_BYTES = 128 * 1024 * 1024;
 
     private final TopicPartition topicPartition;
     private final File dir;
@@ -85,7 +82,12 @@ public final class Log implements Closeable {
                            boolean cleanShutdown, long recoveryPoint, long logStartCheckpoint, long highWatermark) throws IOException {
         Files.createDirectories(dir.toPath());
         Log log = new Log(tp, dir, config, time, scheduler);
-        log.load(cleanShutdown, recoveryPoint, logStartCheckpoint, highWatermark);
+        LogLoader.Loaded loaded = new LogLoader(tp, dir, time, log::segmentConfig, log.segments, log.producerState, log.epochs)
+            .load(cleanShutdown, recoveryPoint, logStartCheckpoint, highWatermark);
+        log.logEndOffsetMetadata = loaded.logEnd();
+        log.logStartOffset = loaded.logStartOffset();
+        log.recoveryPoint = loaded.recoveryPoint();
+        log.highWatermarkMetadata = LogOffsetMetadata.offsetOnly(loaded.highWatermark());
         return log;
     }
 
@@ -95,88 +97,9 @@ public final class Log implements Closeable {
         return new SegmentConfig(c.indexIntervalBytes(), c.maxIndexSize(), jitter);
     }
 
-    private void load(boolean cleanShutdown, long checkpointRecoveryPoint, long logStartCheckpoint, long highWatermark) throws IOException {
-        LogDirectoryRepair.removeTemporaryFiles(dir);
-        java.util.Set<Long> swapped = LogDirectoryRepair.completeInterruptedSwaps(dir, topicPartition);
-        File[] logFiles = dir.listFiles((d, name) -> name.endsWith(LogFiles.LOG_SUFFIX));
-        long[] bases = logFiles == null ? new long[0]
-            : Arrays.stream(logFiles).mapToLong(f -> LogFiles.offsetFromFileName(f.getName())).sorted().toArray();
-        for (int i = 0; i < bases.length; i++) {
-            boolean active = i == bases.length - 1;
-            segments.put(bases[i], LogSegment.open(dir, bases[i], segmentConfig(), time, active));
-        }
-        boolean truncatedTail = false;
-        for (LogSegment segment : new ArrayList<>(segments.values())) {
-            if (truncatedTail) {
-                log.warn("{}: deleting segment {} that follows a corrupted one", topicPartition, segment.baseOffset());
-                segments.remove(segment.baseOffset());
-                segment.delete();
-                continue;
-            }
-            Map.Entry<Long, LogSegment> next = segments.higherEntry(segment.baseOffset());
-            boolean holdsUnflushedData = next == null || next.getKey() > checkpointRecoveryPoint;
-            boolean needsRecovery = swapped.contains(segment.baseOffset()) || !segment.indexesSane()
-                || (!cleanShutdown && holdsUnflushedData);
-            if (!needsRecovery) {
-                continue;
-            }
-            // The checkpoint may lack epochs written after the last flush (they are not fsynced).
-            int truncated = segment.recover(MAX_RECOVERY_BATCH_BYTES,
-                batch -> epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
-            if (truncated > 0) {
-                log.warn("{}: recovery truncated {} invalid or torn bytes from segment {}", topicPartition, truncated, segment.baseOffset());
-                truncatedTail = true;
-            }
-        }
-        if (segments.isEmpty()) {
-            long start = Math.max(0, logStartCheckpoint);
-            segments.put(start, LogSegment.open(dir, start, segmentConfig(), time, true));
-        }
-        LogSegment active = segments.lastEntry().getValue();
-        long next = active.readNextOffset();
-        this.logEndOffsetMetadata = new LogOffsetMetadata(next, active.baseOffset(), active.size());
-        this.logStartOffset = Math.max(segments.firstKey(), Math.min(Math.max(logStartCheckpoint, 0), next));
-        this.recoveryPoint = cleanShutdown ? next : Math.min(Math.max(checkpointRecoveryPoint, 0), next);
-        long hw = Math.min(Math.max(highWatermark, logStartOffset), next);
-        this.highWatermarkMetadata = LogOffsetMetadata.offsetOnly(hw);
-        rebuildProducerState();
-        if (epochs.isEmpty() && next > logStartOffset) {
-            rebuildLeaderEpochs();
-        }
-        epochs.truncateFromEnd(next);
-        epochs.truncateFromStart(logStartOffset);
-    }
-
-    /** Recreates the leader epoch checkpoint from the batches' partition leader epochs. */
-    private void rebuildLeaderEpochs() throws IOException {
-        for (LogSegment segment : segments.values()) {
-            segment.forEachBatchHeader(logStartOffset, (buf, at) -> epochs.assign(BatchHeader.partitionLeaderEpoch(buf, at),
-                BatchHeader.baseOffset(buf, at)));
-        }
-    }
-
     /** Which leader epoch wrote which offsets. */
     public LeaderEpochCache leaderEpochs() {
         return epochs;
-    }
-
-    /** Latest snapshot at or below the log end, then the batch headers after it. */
-    private void rebuildProducerState() throws IOException {
-        long end = logEndOffsetMetadata.offset();
-        long from = producerState.loadLatestSnapshot(end);
-        long replayFrom = from < 0 ? logStartOffset : from;
-        for (LogSegment segment : segments.tailMap(segments.floorKey(Math.max(replayFrom, segments.firstKey()))).values()) {
-            segment.forEachBatchHeader(replayFrom, (buf, at) -> {
-                long pid = BatchHeader.producerId(buf, at);
-                if (pid != RecordBatch.NO_PRODUCER_ID && !BatchHeader.isControl(buf, at)) {
-                    int baseSeq = BatchHeader.baseSequence(buf, at);
-                    producerState.update(pid, BatchHeader.producerEpoch(buf, at), baseSeq,
-                        baseSeq + BatchHeader.lastOffsetDelta(buf, at), BatchHeader.baseOffset(buf, at),
-                        BatchHeader.lastOffset(buf, at), BatchHeader.maxTimestamp(buf, at));
-                }
-            });
-        }
-        producerState.removeBefore(logStartOffset);
     }
 
     public TopicPartition topicPartition() {
@@ -707,7 +630,7 @@ public final class Log implements Closeable {
                 recoveryPoint = Math.min(recoveryPoint, offset);
                 epochs.truncateFromEnd(offset);
                 producerState.deleteSnapshotsAbove(offset);
-                rebuildProducerState();
+                LogLoader.rebuildProducerState(segments, producerState, logStartOffset, offset);
             } catch (IOException e) {
                 throw new KafkaStorageException("Error truncating " + topicPartition, e);
             }
