@@ -21,7 +21,8 @@ final class CliLogging {
         setIfAbsent("gregor.libs.log.level", "OFF");
     }
 
-    private static String subcommand(String[] args) {
+    /** The first argument that is not a flag: the subcommand, if any. */
+    static String subcommand(String[] args) {
         for (String arg : args) {
             if (!arg.startsWith("-")) {
                 return arg;

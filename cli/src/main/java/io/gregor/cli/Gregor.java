@@ -16,6 +16,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -30,20 +31,26 @@ import picocli.CommandLine.Command;
  * out/err writers and read input from an {@link Environment}, so that tests run them in-process.
  */
 @Command(name = "gregor", mixinStandardHelpOptions = true, versionProvider = Gregor.Version.class,
-    description = "Gregor: a distributed event streaming platform that speaks the Apache Kafka protocol.",
-    subcommands = {StartCommand.class, ZookeeperCommand.class, TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class,
-        GroupsCommand.class, ConfigsCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class,
-        AutoComplete.GenerateCompletion.class})
+    description = "Gregor: a distributed event streaming platform that speaks the Apache Kafka protocol.")
 public final class Gregor implements Callable<Integer> {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
+
+    /** In the order {@code gregor --help} lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(StartCommand.class, ZookeeperCommand.class, TopicsCommand.class,
+        ProduceCommand.class, ConsumeCommand.class, GroupsCommand.class, ConfigsCommand.class, ClusterCommand.class,
+        CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         CliLogging.configure(args);
-        System.exit(run(args));
+        if ("start".equals(CliLogging.subcommand(args))) {
+            StartupWarmup.begin();
+        }
+        StartCommand start = StartCommand.fromPlainArgs(args);
+        System.exit(start != null ? runStart(start) : run(args));
     }
 
     /**
@@ -54,7 +61,7 @@ public final class Gregor implements Callable<Integer> {
      * {@code gregor consume ... | head} must notice that nobody reads any more.
      */
     public static int run(String... args) {
-        CommandLine cli = commandLine(Environment.system());
+        CommandLine cli = commandLine(Environment.system(), args);
         PrintWriter out = new PrintWriter(new BufferedWriter(
             new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8)));
         cli.setOut(out);
@@ -66,14 +73,37 @@ public final class Gregor implements Callable<Integer> {
         }
     }
 
+    /** Runs a broker as picocli's execution would, failures reported as one "Error:" line. */
+    private static int runStart(StartCommand start) {
+        try {
+            return start.call();
+        } catch (Exception e) {
+            System.err.println("Error: " + Failures.explain(e, null));
+            return EXIT_FAILURE;
+        }
+    }
+
     /**
-     * The configured command line; set its out/err writers before {@code execute} to capture the
-     * output (they apply to every subcommand).
+     * The configured command line for running {@code args}; set its out/err writers before
+     * {@code execute} to capture the output (they apply to every subcommand). When the arguments
+     * start with a command to run, only that subcommand is built: picocli reflects over every
+     * option of every subcommand it is given, which took a quarter of a second. Help, completion,
+     * unknown commands and no arguments get them all.
      */
-    public static CommandLine commandLine(Environment env) {
+    public static CommandLine commandLine(Environment env, String... args) {
         CommandLine cli = new CommandLine(new Gregor(), new Factory(env));
+        String name = args.length > 0 ? args[0] : null;
+        boolean runsOne = SUBCOMMANDS.stream().anyMatch(c -> isRunnable(c) && commandName(c).equals(name));
+        for (Class<?> subcommand : SUBCOMMANDS) {
+            if (!runsOne || commandName(subcommand).equals(name)) {
+                cli.addSubcommand(subcommand);
+            }
+        }
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+        CommandLine completion = cli.getSubcommands().get("generate-completion");
+        if (completion != null) {
+            completion.getCommandSpec().usageMessage().hidden(true);
+        }
         cli.setParameterExceptionHandler((ex, arguments) -> {
             CommandLine cmd = ex.getCommandLine();
             String message = Failures.oneLine(ex.getMessage()).replaceFirst("^Error: ", "");
@@ -93,6 +123,15 @@ public final class Gregor implements Callable<Integer> {
             return EXIT_FAILURE;
         });
         return cli;
+    }
+
+    private static String commandName(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
+    }
+
+    /** Help and completion describe the other commands, so they need all of them. */
+    private static boolean isRunnable(Class<?> command) {
+        return command != CommandLine.HelpCommand.class && command != AutoComplete.GenerateCompletion.class;
     }
 
     @Override

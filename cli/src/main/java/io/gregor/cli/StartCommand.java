@@ -7,6 +7,8 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +37,32 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--override", paramLabel = "key=value", description = "Set a config, overriding the file. Repeatable.")
     List<String> overrides = new ArrayList<>();
 
+    /**
+     * The command for {@code args} of the plain form {@code start [file] [--override k=v]...},
+     * without picocli, whose reflection over the command classes took about 0.15 s of a
+     * broker's start; null for anything else (help, unknown or malformed flags), which picocli
+     * then parses and reports as usual.
+     */
+    static StartCommand fromPlainArgs(String[] args) {
+        if (args.length == 0 || !args[0].equals("start")) {
+            return null;
+        }
+        StartCommand command = new StartCommand();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--override") && i + 1 < args.length) {
+                command.overrides.add(args[++i]);
+            } else if (arg.startsWith("--override=")) {
+                command.overrides.add(arg.substring("--override=".length()));
+            } else if (!arg.startsWith("-") && command.configFile == null) {
+                command.configFile = new File(arg);
+            } else {
+                return null;
+            }
+        }
+        return command;
+    }
+
     @Override
     public Integer call() throws Exception {
         BrokerConfig config;
@@ -55,6 +83,7 @@ public final class StartCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             throw new CommandException(e.getMessage(), e);
         }
+        maybeMarkClassArchiveUsable();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Shutting down broker {}", config.brokerId());
@@ -63,6 +92,23 @@ public final class StartCommand implements Callable<Integer> {
         }, "gregor-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * {@code bin/gregor} records a class-data-sharing archive when this JVM exits, and uses it
+     * for later starts only if this file exists: a start that failed (say, on a port in use) has
+     * loaded a fraction of the classes, and its archive would slow every later start.
+     */
+    private static void maybeMarkClassArchiveUsable() {
+        String marker = System.getProperty("gregor.cds.marker");
+        if (marker == null) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(marker), "written when the broker was ready; see bin/gregor\n");
+        } catch (IOException e) {
+            log.debug("Could not write {}: {}", marker, e.toString());
+        }
     }
 
     /** Reads a properties file (if any) and applies {@code key=value} overrides. */

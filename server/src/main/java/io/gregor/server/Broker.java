@@ -230,7 +230,9 @@ public final class Broker implements AutoCloseable {
             try {
                 address = network.bind(new NetworkServer.Listener(listener.listenerName(), listener.host(), listener.port()), registry, sockets);
             } catch (Exception e) {
-                if (e instanceof BindException || e.getCause() instanceof BindException) {
+                // Netty's epoll transport reports it as a NativeIoException, not a BindException.
+                if (e instanceof BindException || e.getCause() instanceof BindException
+                    || String.valueOf(e.getMessage()).contains("Address already in use")) {
                     throw new IllegalStateException("Cannot listen on " + listener.uri() + ": address already in use");
                 }
                 throw e;

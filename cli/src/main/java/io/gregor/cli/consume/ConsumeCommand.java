@@ -11,6 +11,7 @@ import io.gregor.cli.output.Progress;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -81,7 +83,9 @@ public final class ConsumeCommand implements Callable<Integer>, ClientCommand {
     Long maxMessages;
 
     @Option(names = "--timeout-ms", paramLabel = "ms", order = 7,
-        description = "Stop when no record has arrived for this long.")
+        description = {"Stop when no record has arrived for this long. With --group the wait starts when the group "
+            + "assigns partitions (joining may take up to --request-timeout-ms more: a new group waits "
+            + "group.initial.rebalance.delay.ms, 3 s by default), and again after every rebalance."})
     Long idleTimeoutMs;
 
     @Option(names = "--property", paramLabel = "name=value", order = 8,
@@ -162,15 +166,29 @@ public final class ConsumeCommand implements Callable<Integer>, ClientCommand {
 
     private long consume(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, StartOffset start,
                          RecordFormatter formatter, PrintWriter out, PrintWriter err) {
+        long[] lastRecordNanos = {System.nanoTime()};
+        // Until a group has assigned partitions, joining it (Kafka's group.initial.rebalance.delay.ms
+        // alone is 3 s) may also take up to the request timeout before --timeout-ms counts.
+        long[] joinAllowanceNanos = {0};
         if (group != null && partition == null) {
-            consumer.subscribe(List.of(topic));
+            joinAllowanceNanos[0] = TimeUnit.MILLISECONDS.toNanos(client.timeoutMs());
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+                    lastRecordNanos[0] = System.nanoTime();
+                    joinAllowanceNanos[0] = 0;
+                }
+            });
         } else {
             consumer.assign(partitions);
             start.seek(consumer, partitions, group == null);
         }
         Progress progress = Progress.start(err, !env.interactive(), "Consumed");
         long count = 0;
-        long lastRecordNanos = System.nanoTime();
         printed = 0;
         // Per partition, the first record a poll returned that --max-messages left unprinted.
         Map<TopicPartition, Long> firstUnprinted = new HashMap<>();
@@ -198,9 +216,10 @@ public final class ConsumeCommand implements Callable<Integer>, ClientCommand {
                 consumer.commitSync(toCommit);
             }
             if (!records.isEmpty()) {
-                lastRecordNanos = System.nanoTime();
+                lastRecordNanos[0] = System.nanoTime();
                 progress.update(count);
-            } else if (idleTimeoutMs != null && System.nanoTime() - lastRecordNanos >= TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs)) {
+            } else if (idleTimeoutMs != null
+                && System.nanoTime() - lastRecordNanos[0] >= TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs) + joinAllowanceNanos[0]) {
                 break;
             }
         }
