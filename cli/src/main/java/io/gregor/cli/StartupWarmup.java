@@ -3,11 +3,12 @@ package io.gregor.cli;
 import java.util.List;
 
 /**
- * Initialises, on a thread of its own, what a broker's start needs later and whose static
- * initialisation is slow, so that it overlaps with the start instead of adding to it: logback
- * (parsing its XML configuration), the ZooKeeper client's TLS defaults (its {@code X509Util}
- * creates the JDK's default {@code SSLContext}, which reads the trust store, even without TLS),
- * and the Kafka protocol's API tables. Measured on two cores: about 0.1 s of each start.
+ * Initialises, on a thread of its own, classes that a broker's start needs later and whose static
+ * initialisation is slow, so that it overlaps with the start instead of adding to it: the
+ * ZooKeeper client's TLS defaults (its {@code X509Util} creates the JDK's default
+ * {@code SSLContext}, which reads the trust store, although Gregor's ZooKeeper connections use no
+ * TLS) and the Kafka protocol's API tables. Measured on two cores: the median start to the first
+ * ApiVersions answer went from 0.79 to 0.73 s.
  *
  * <p>Safe to race with the main thread: the JVM runs each class initialiser once, and a thread
  * that needs a class being initialised by the other waits for it. Failures are ignored; the
