@@ -47,13 +47,13 @@ thread_cpu() { # PID -> "name ticks" per thread, summed by name
 produce_cpu() { # TOPIC ACKS
   kafka_tool org.apache.kafka.tools.ProducerPerformance --topic "$1" --num-records 2000000 --record-size 1024 --throughput -1 \
     --producer-props "bootstrap.servers=$BOOTSTRAP" "acks=$2" linger.ms=5 batch.size=65536 > "$WORK/pp.out" 2>&1 &
+  local job=$! tool b0 b1 t0 t1
   sleep 2
-  local tool b0 b1 t0 t1
   tool=$(pgrep -f "^[^ ]*java .*ProducerPerformance --topic $1 " | head -1)
   b0=$(cpu_s "$BROKER_PID"); t0=$(date +%s.%N); thread_cpu "$tool" > "$WORK/s0"
   sleep 4
   b1=$(cpu_s "$BROKER_PID"); t1=$(date +%s.%N); thread_cpu "$tool" > "$WORK/s1"
-  wait
+  wait "$job"
   echo "  $(tail -1 "$WORK/pp.out" | cut -d, -f1-2)"
   awk -v b0="$b0" -v b1="$b1" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "  broker: %.0f%% of a core\n", (b1-b0)/(t1-t0)*100}'
   join -t $'\t' "$WORK/s0" "$WORK/s1" | awk -F'\t' -v el="$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b-a}')" -v tck="$CLK_TCK" \
