@@ -6,8 +6,9 @@
 #   produce-cpu     ProducerPerformance (2,000,000 x 1 KiB, linger.ms=5, batch.size=65536) on 1 and
 #                   16 partitions with acks=1 and on 1 partition with acks=all; samples the CPU of
 #                   the broker and of every thread of the tool's JVM over 4 s, 2 s after it starts.
-#   latency-pinned  E2eLatencyHiRes (one record in flight, 3 x 10,000 after 5,000 warm-up) with the
-#                   broker and the client sharing both cores, then on separate cores (taskset).
+#   latency-pinned  E2eLatencyHiRes (one record in flight, 3 x 10,000 after 5,000 warm-up) and
+#                   BenchTool latency (5,000 records/s, acks=all, 2 x 50,000 after 10,000 warm-up)
+#                   with the broker and the client sharing both cores, then on separate cores (taskset).
 # Env: as common.sh (JAVA, KAFKA_REF_LIB); PORT (default 19901).
 set -euo pipefail
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
@@ -18,7 +19,7 @@ ensure_kafka_lib
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
 PORT="${PORT:-19901}"
 TOOL_CLASSES="$WORK/classes"
-"${JAVA%java}javac" -nowarn -d "$TOOL_CLASSES" -cp "$KAFKA_REF_LIB/*" "$E2E_HOME/E2eLatencyHiRes.java" 2>&1 | grep -v '^Note:' >&2 || true
+"${JAVA%java}javac" -nowarn -d "$TOOL_CLASSES" -cp "$KAFKA_REF_LIB/*" "$E2E_HOME/E2eLatencyHiRes.java" "$E2E_HOME/BenchTool.java" 2>&1 | grep -v '^Note:' >&2 || true
 
 start_broker() { # SYSTEM PIN -> BOOTSTRAP, BROKER_PID
   local d="$WORK/$1-$RANDOM"; mkdir -p "$d"
@@ -88,6 +89,13 @@ for system in gregor kafka; do
       $client_pin timeout 300 "$JAVA" $TOOL_HEAP $KAFKA_PERF_OPTS -Dlog4j2.configurationFile="$E2E_HOME/kafka/log4j2-tools.properties" \
         -cp "$TOOL_CLASSES:$KAFKA_REF_LIB/*" E2eLatencyHiRes "$BOOTSTRAP" hires 5000 all 1024 > /dev/null 2>&1 || true
       hires "$system $pin" "$client_pin"
+      topic fixed 1
+      for r in 1 2; do
+        # shellcheck disable=SC2086
+        $client_pin timeout 300 "$JAVA" $TOOL_HEAP $KAFKA_PERF_OPTS -Dlog4j2.configurationFile="$E2E_HOME/kafka/log4j2-tools.properties" \
+          -cp "$TOOL_CLASSES:$KAFKA_REF_LIB/*" BenchTool latency "$BOOTSTRAP" fixed 5000 50000 10000 1024 all 2>/dev/null \
+          | grep '^latency' | sed "s/^/  $system $pin fixed rate run $r: /"
+      done
       stop_broker "$system"
     done
   fi
