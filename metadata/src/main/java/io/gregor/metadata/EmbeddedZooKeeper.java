@@ -3,6 +3,8 @@ package io.gregor.metadata;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import org.apache.zookeeper.server.NIOServerCnxnFactory;
+import org.apache.zookeeper.server.ServerCnxn;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
 import org.slf4j.Logger;
@@ -39,15 +41,55 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         System.setProperty("zookeeper.nio.numWorkerThreads", System.getProperty("zookeeper.nio.numWorkerThreads", "1"));
         File snapshots = new File(dataDir, "version-2-snapshots");
         File txnLogs = new File(dataDir, "version-2-log");
-        ZooKeeperServer server = new ZooKeeperServer(snapshots, txnLogs, TICK_TIME_MS);
+        ZooKeeperServer server = new WithoutJmx(snapshots, txnLogs, TICK_TIME_MS);
         // Sessions of 2..60 s; brokers ask for zookeeper.session.timeout.ms within this range.
         server.setMinSessionTimeout(2 * TICK_TIME_MS * 2);
         server.setMaxSessionTimeout(60_000);
-        ServerCnxnFactory factory = ServerCnxnFactory.createFactory(new InetSocketAddress(host, port), 1000);
+        ServerCnxnFactory factory = new ConnectionsWithoutJmx();
+        factory.configure(new InetSocketAddress(host, port), 1000);
         factory.startup(server);
         log.info("Embedded ZooKeeper {} serving on {}:{} (data in {})", org.apache.zookeeper.Version.getFullVersion().split(",")[0],
             host, factory.getLocalPort(), dataDir);
         return new EmbeddedZooKeeper(server, factory);
+    }
+
+    /**
+     * The server without its JMX beans and metric gauges: registering them brought up the JVM's
+     * platform MBean server and management beans during every broker start (about 0.1 s on two
+     * cores) for an in-process server that nobody manages over JMX, and whose metrics go to
+     * ZooKeeper's default provider, which discards them.
+     */
+    private static final class WithoutJmx extends ZooKeeperServer {
+        WithoutJmx(File snapshots, File txnLogs, int tickTime) throws IOException {
+            super(snapshots, txnLogs, tickTime);
+        }
+
+        @Override
+        protected void registerJMX() {
+        }
+
+        @Override
+        protected void unregisterJMX() {
+        }
+
+        @Override
+        protected void registerMetrics() {
+        }
+
+        @Override
+        protected void unregisterMetrics() {
+        }
+    }
+
+    /** The NIO connection factory without a JMX bean per client connection (see {@link WithoutJmx}). */
+    private static final class ConnectionsWithoutJmx extends NIOServerCnxnFactory {
+        @Override
+        public void registerConnection(ServerCnxn connection) {
+        }
+
+        @Override
+        public void unregisterConnection(ServerCnxn connection) {
+        }
     }
 
     public int port() {
