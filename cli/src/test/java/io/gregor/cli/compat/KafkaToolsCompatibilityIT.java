@@ -2,6 +2,7 @@ package io.gregor.cli.compat;
 
 import static io.gregor.cli.testing.CliAssertions.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.gregor.cli.testing.Cli;
@@ -11,9 +12,10 @@ import io.gregor.cli.testing.KafkaTool.Result;
 import io.gregor.testkit.GregorTestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -336,15 +338,13 @@ class KafkaToolsCompatibilityIT {
     }
 
     /** Runs a tool until its output contains {@code expected} (at most 30 s), for tools that report progress. */
-    private static Result awaitTool(Supplier<Result> run, String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        Result last = run.get();
-        while (!last.out().contains(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            last = run.get();
-        }
-        assertThat(last.out()).as("%s", last).contains(expected);
-        return last;
+    private static Result awaitTool(Supplier<Result> run, String expected) {
+        AtomicReference<Result> last = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            last.set(run.get());
+            assertThat(last.get().out()).as("%s", last.get()).contains(expected);
+        });
+        return last.get();
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -19,6 +19,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -145,12 +150,7 @@ class ConnectDistributedIT {
         await("both tasks commit the first 300 lines").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
             .until(() -> committedSourcePosition() == 300L * LINE_BYTES && committedSinkOffset() == 300);
 
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            for (int batch = 0; batch < 60; batch++) {
-                appendLines(20);
-                sleep(50);
-            }
-        });
+        CompletableFuture<Void> writer = atFixedRate(60, 50, batch -> appendLines(20));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> outputLines().size() >= 900);
         String sourceWorker = ConnectRest.status(workers.get(0).restUrl(), SOURCE).taskWorkers().get(0);
         String sinkWorker = ConnectRest.status(workers.get(0).restUrl(), SINK).taskWorkers().get(0);
@@ -163,7 +163,7 @@ class ConnectDistributedIT {
         System.out.printf("Killed %s running the %s; committed: source line %d, sink offset %d%n", victim,
             sourceWorker.equals(sinkWorker) ? "source and sink tasks" : connector + " task", committedLine, committedSinkOffset);
         victim.restart();
-        writer.get();
+        writer.get(60, TimeUnit.SECONDS);
 
         List<String> expected = lines(0, linesWritten);
         await("every line in the output file").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -290,12 +290,28 @@ class ConnectDistributedIT {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /**
+     * Runs {@code step} for 0, 1, ... {@code times - 1}, one every {@code periodMs} on a timer
+     * thread: a steady input while the test kills and restarts processes. Completes after the
+     * last step, or exceptionally with the first step's failure.
+     */
+    private static CompletableFuture<Void> atFixedRate(int times, long periodMs, IntConsumer step) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        AtomicInteger next = new AtomicInteger();
+        timer.scheduleAtFixedRate(() -> {
+            int i = next.getAndIncrement();
+            if (i >= times) {
+                done.complete(null);
+                return;
+            }
+            try {
+                step.accept(i);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }, 0, periodMs, TimeUnit.MILLISECONDS);
+        done.whenComplete((ignored, error) -> timer.shutdownNow());
+        return done;
     }
 }

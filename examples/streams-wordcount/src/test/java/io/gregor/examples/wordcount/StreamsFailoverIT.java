@@ -14,6 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -98,14 +103,14 @@ class StreamsFailoverIT {
                 .until(() -> !Topics.latestCounts(cluster.bootstrapServers(), WordCountTopology.WORD_COUNTS).isEmpty());
 
             // The rest arrives while the instance with the most stateful tasks dies.
-            CompletableFuture<Void> rest = CompletableFuture.runAsync(() -> sendPaced(producer, lines, 500));
+            CompletableFuture<Void> rest = sendPaced(producer, lines, 500);
             InstanceProcess victim = instances.stream()
                 .max((x, y) -> Integer.compare(stateful(x.activeTasks()).size(), stateful(y.activeTasks()).size()))
                 .orElseThrow();
             Set<String> victimsTasks = stateful(victim.activeTasks());
             victim.kill();
             long bound = inFlightWords();
-            rest.get();
+            rest.get(60, TimeUnit.SECONDS);
 
             List<InstanceProcess> survivors = instances.stream().filter(InstanceProcess::isAlive).toList();
             await("the survivors take over every task").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -175,16 +180,42 @@ class StreamsFailoverIT {
         return instance;
     }
 
-    /** 1000 lines in batches of 50 every 100 ms, while an instance is being killed. */
-    private static void sendPaced(KafkaProducer<String, String> producer, List<String> lines, int from) {
-        try {
-            for (int i = from; i < lines.size(); i += 50) {
-                Topics.sendLines(producer, lines.subList(i, Math.min(i + 50, lines.size())), i, null);
-                Thread.sleep(100);
+    /** The lines from {@code from} on, in batches of 50 every 100 ms, while an instance is being killed. */
+    private static CompletableFuture<Void> sendPaced(KafkaProducer<String, String> producer, List<String> lines, int from) {
+        int batches = (lines.size() - from + 49) / 50;
+        return atFixedRate(batches, 100, batch -> {
+            int start = from + batch * 50;
+            try {
+                Topics.sendLines(producer, lines.subList(start, Math.min(start + 50, lines.size())), start, null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        });
+    }
+
+    /**
+     * Runs {@code step} for 0, 1, ... {@code times - 1}, one every {@code periodMs} on a timer
+     * thread: a steady input while the test kills and restarts processes. Completes after the
+     * last step, or exceptionally with the first step's failure.
+     */
+    private static CompletableFuture<Void> atFixedRate(int times, long periodMs, IntConsumer step) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        AtomicInteger next = new AtomicInteger();
+        timer.scheduleAtFixedRate(() -> {
+            int i = next.getAndIncrement();
+            if (i >= times) {
+                done.complete(null);
+                return;
+            }
+            try {
+                step.accept(i);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }, 0, periodMs, TimeUnit.MILLISECONDS);
+        done.whenComplete((ignored, error) -> timer.shutdownNow());
+        return done;
     }
 
     /**
