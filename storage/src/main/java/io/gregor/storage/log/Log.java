@@ -254,18 +254,25 @@ public final class Log implements Closeable {
         }
     }
 
+    /**
+     * Records the batch at {@code at} in {@code producerState} if a producer wrote it (not a control
+     * batch): the same step for an append and for the replay of a log on recovery.
+     */
+    static void maybeUpdateProducerState(ProducerStateManager producerState, ByteBuffer buf, int at) {
+        long pid = BatchHeader.producerId(buf, at);
+        if (pid != RecordBatch.NO_PRODUCER_ID && !BatchHeader.isControl(buf, at)) {
+            int firstSeq = BatchHeader.baseSequence(buf, at);
+            producerState.update(pid, BatchHeader.producerEpoch(buf, at), firstSeq, firstSeq + BatchHeader.lastOffsetDelta(buf, at),
+                BatchHeader.baseOffset(buf, at), BatchHeader.lastOffset(buf, at), BatchHeader.maxTimestamp(buf, at));
+        }
+    }
+
     private void appendToSegment(ByteBuffer buf, int start, int end, long lastOffset, long maxTimestamp, int recordCount) {
         try {
             LogSegment segment = maybeRoll(end - start, BatchHeader.baseOffset(buf, start), lastOffset);
             segment.append(buf.duplicate().position(start).limit(end));
             for (int at = start; at < end; at += BatchHeader.totalSize(buf, at)) {
-                long pid = BatchHeader.producerId(buf, at);
-                if (pid != RecordBatch.NO_PRODUCER_ID && !BatchHeader.isControl(buf, at)) {
-                    int firstSeq = BatchHeader.baseSequence(buf, at);
-                    producerState.update(pid, BatchHeader.producerEpoch(buf, at), firstSeq,
-                        firstSeq + BatchHeader.lastOffsetDelta(buf, at), BatchHeader.baseOffset(buf, at),
-                        BatchHeader.lastOffset(buf, at), BatchHeader.maxTimestamp(buf, at));
-                }
+                maybeUpdateProducerState(producerState, buf, at);
             }
             logEndOffsetMetadata = new LogOffsetMetadata(lastOffset + 1, segment.baseOffset(), segment.size());
             unflushedMessages += recordCount;

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,15 +118,7 @@ final class LogLoader {
         long from = producerState.loadLatestSnapshot(end);
         long replayFrom = from < 0 ? logStartOffset : from;
         for (LogSegment segment : segments.tailMap(segments.floorKey(Math.max(replayFrom, segments.firstKey()))).values()) {
-            segment.forEachBatchHeader(replayFrom, (buf, at) -> {
-                long pid = BatchHeader.producerId(buf, at);
-                if (pid != RecordBatch.NO_PRODUCER_ID && !BatchHeader.isControl(buf, at)) {
-                    int baseSeq = BatchHeader.baseSequence(buf, at);
-                    producerState.update(pid, BatchHeader.producerEpoch(buf, at), baseSeq,
-                        baseSeq + BatchHeader.lastOffsetDelta(buf, at), BatchHeader.baseOffset(buf, at),
-                        BatchHeader.lastOffset(buf, at), BatchHeader.maxTimestamp(buf, at));
-                }
-            });
+            segment.forEachBatchHeader(replayFrom, (buf, at) -> Log.maybeUpdateProducerState(producerState, buf, at));
         }
         producerState.removeBefore(logStartOffset);
     }
