@@ -3,14 +3,12 @@ package io.gregor.coordinator.group;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.MetadataListener;
 import io.gregor.metadata.TopicImage;
-import io.gregor.protocol.FileRegionRecords;
 import io.gregor.replication.Partition;
 import io.gregor.replication.ReplicaManager;
 import io.gregor.storage.log.FetchDataInfo;
 import io.gregor.storage.log.FetchIsolation;
 import io.gregor.storage.log.Log;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -185,7 +183,7 @@ public final class GroupCoordinator implements MetadataListener, AutoCloseable {
         int count = 0;
         while (offset < end) {
             FetchDataInfo info = log.read(offset, 8 * 1024 * 1024, FetchIsolation.LOG_END, true);
-            MemoryRecords records = MemoryRecords.readableRecords(bytesOf(info));
+            MemoryRecords records = info.toMemoryRecords();
             long next = offset;
             for (MutableRecordBatch batch : records.batches()) {
                 if (!batch.isControlBatch()) {
@@ -204,23 +202,6 @@ public final class GroupCoordinator implements MetadataListener, AutoCloseable {
             offset = next;
         }
         return count;
-    }
-
-    private static ByteBuffer bytesOf(FetchDataInfo info) throws IOException {
-        if (info.records() instanceof FileRegionRecords file) {
-            ByteBuffer buffer = ByteBuffer.allocate(file.sizeInBytes());
-            long at = file.position();
-            while (buffer.hasRemaining()) {
-                int n = file.channel().read(buffer, at);
-                if (n < 0) {
-                    break;
-                }
-                at += n;
-            }
-            buffer.flip();
-            return buffer;
-        }
-        return ((MemoryRecords) info.records()).buffer().duplicate();
     }
 
     private void unload(ShardRuntime rt) {

@@ -1,5 +1,6 @@
 package io.gregor.protocol.network;
 
+import io.gregor.common.Futures;
 import io.gregor.protocol.ApiRegistry;
 import io.gregor.protocol.RequestContext;
 import io.gregor.protocol.RequestDecoder;
@@ -117,7 +118,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void onHandled(Pending pending, Dispatch dispatch, ApiMessage response, Throwable error) {
         short version = dispatch.header().apiVersion();
         if (error != null) {
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = Futures.unwrap(error);
             log.error("Error handling {} v{} from {} (client {})", dispatch.header().apiKey(), version, connectionId,
                 dispatch.header().clientId(), cause);
             response = dispatch.request().getErrorResponse(0, cause).data();

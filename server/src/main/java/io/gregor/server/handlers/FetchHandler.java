@@ -5,12 +5,14 @@ import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.FileRegionRecords;
 import io.gregor.protocol.RequestContext;
 import io.gregor.replication.FetchParams;
 import io.gregor.replication.PartitionFetch;
 import io.gregor.replication.PartitionFetchResult;
 import io.gregor.replication.ReplicaManager;
 import io.gregor.storage.log.FetchIsolation;
+import io.gregor.storage.log.FileRecordsSlice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +23,7 @@ import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
@@ -83,6 +86,14 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         });
     }
 
+    /** A segment slice goes out as a zero-copy file region; anything else as it is. */
+    private static BaseRecords wireRecords(BaseRecords records) {
+        if (records instanceof FileRecordsSlice slice) {
+            return new FileRegionRecords(slice.channel(), slice.position(), slice.sizeInBytes());
+        }
+        return records;
+    }
+
     private static ApiMessage response(short version, List<PartitionFetchResult> results, FetchIsolation isolation, MetadataImage image) {
         FetchResponseData response = new FetchResponseData().setSessionId(0).setErrorCode(Errors.NONE.code());
         FetchResponseData.FetchableTopicResponse current = null;
@@ -104,7 +115,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 .setLogStartOffset(r.logStartOffset())
                 .setAbortedTransactions(isolation == FetchIsolation.TXN_COMMITTED ? new ArrayList<>() : null)
                 .setPreferredReadReplica(-1)
-                .setRecords(r.error() == Errors.NONE ? r.records() : MemoryRecords.EMPTY);
+                .setRecords(r.error() == Errors.NONE ? wireRecords(r.records()) : MemoryRecords.EMPTY);
             if (r.error() == Errors.NOT_LEADER_OR_FOLLOWER || r.error() == Errors.FENCED_LEADER_EPOCH) {
                 PartitionImage p = image.partition(tp);
                 if (p != null && p.hasLeader()) {

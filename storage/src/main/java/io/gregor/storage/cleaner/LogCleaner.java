@@ -1,5 +1,6 @@
 package io.gregor.storage.cleaner;
 
+import io.gregor.common.Threads;
 import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.log.Log;
 import io.gregor.storage.log.LogSegment;
@@ -64,8 +65,7 @@ public final class LogCleaner implements AutoCloseable {
         for (int i = 0; i < config.threads(); i++) {
             Cleaner cleaner = new Cleaner(perThread, config.ioBufferBytes(),
                 new Throttler(config.ioMaxBytesPerSecond(), time), time);
-            Thread t = new Thread(() -> loop(cleaner), "gregor-log-cleaner-" + i);
-            t.setDaemon(true);
+            Thread t = Threads.daemon("gregor-log-cleaner-" + i, () -> loop(cleaner));
             threads.add(t);
             t.start();
         }

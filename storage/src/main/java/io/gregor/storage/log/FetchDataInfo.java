@@ -1,5 +1,6 @@
 package io.gregor.storage.log;
 
+import java.io.IOException;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
@@ -8,10 +9,20 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  *
  * @param fetchOffsetMetadata position of the fetch offset in the log
  * @param records             whole batches, possibly followed by a truncated one (clients
- *                            discard a partial trailing batch, as with Kafka)
+ *                            discard a partial trailing batch, as with Kafka): a
+ *                            {@link FileRecordsSlice} of a segment file, or empty
+ *                            {@link MemoryRecords}
  */
 public record FetchDataInfo(LogOffsetMetadata fetchOffsetMetadata, BaseRecords records) {
     public static FetchDataInfo empty(LogOffsetMetadata at) {
         return new FetchDataInfo(at, MemoryRecords.EMPTY);
+    }
+
+    /** The records in the heap: a file slice is read in, in-memory records are returned as they are. */
+    public MemoryRecords toMemoryRecords() throws IOException {
+        if (records instanceof FileRecordsSlice slice) {
+            return slice.readFully();
+        }
+        return (MemoryRecords) records;
     }
 }

@@ -1,6 +1,6 @@
 package io.gregor.storage.log;
 
-import java.io.EOFException;
+import io.gregor.storage.util.FileChannels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -42,14 +42,7 @@ final class HeaderReader {
             window.clear();
             int want = Math.min(window.capacity(), end - position);
             window.limit(want);
-            long at = position;
-            while (window.hasRemaining()) {
-                int n = channel.read(window, at);
-                if (n < 0) {
-                    throw new EOFException("Segment file ended at " + at + " before its committed size " + end);
-                }
-                at += n;
-            }
+            FileChannels.readFully(channel, window, position);
             windowStart = position;
             windowLength = want;
         }

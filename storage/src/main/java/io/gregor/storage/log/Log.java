@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * to {@code .deleted} and closed after {@code file.delete.delay.ms}, so a read that picked a
  * segment just before it was removed still completes.
  */
-public final class Log implements Closeable {
+public final class Log implements ReadableLog, Closeable {
     private static final Logger log = LoggerFactory.getLogger(Log.class);
 
     private final TopicPartition topicPartition;
@@ -102,6 +102,7 @@ public final class Log implements Closeable {
         return epochs;
     }
 
+    @Override
     public TopicPartition topicPartition() {
         return topicPartition;
     }
@@ -118,10 +119,12 @@ public final class Log implements Closeable {
         this.config = newConfig;
     }
 
+    @Override
     public long logStartOffset() {
         return logStartOffset;
     }
 
+    @Override
     public long logEndOffset() {
         return logEndOffsetMetadata.offset();
     }
@@ -130,6 +133,7 @@ public final class Log implements Closeable {
         return logEndOffsetMetadata;
     }
 
+    @Override
     public long highWatermark() {
         return highWatermarkMetadata.offset();
     }
@@ -333,6 +337,7 @@ public final class Log implements Closeable {
      *
      * @throws OffsetOutOfRangeException when {@code startOffset} is below the log start or above the log end
      */
+    @Override
     public FetchDataInfo read(long startOffset, int maxBytes, FetchIsolation isolation, boolean minOneMessage) {
         LogOffsetMetadata end = isolation == FetchIsolation.LOG_END ? logEndOffsetMetadata : highWatermarkMetadata;
         long logEnd = logEndOffset();

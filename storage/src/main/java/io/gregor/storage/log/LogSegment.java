@@ -1,6 +1,6 @@
 package io.gregor.storage.log;
 
-import io.gregor.protocol.FileRegionRecords;
+import io.gregor.storage.util.FileChannels;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
@@ -225,20 +225,13 @@ public final class LogSegment implements Closeable {
             return FetchDataInfo.empty(at);
         }
         int length = (int) Math.min(limit - first.position(), budget);
-        return new FetchDataInfo(at, new FileRegionRecords(channel, first.position(), length));
+        return new FetchDataInfo(at, new FileRecordsSlice(channel, first.position(), length));
     }
 
     /** Reads {@code length} bytes at {@code position} into a heap buffer (for record-level work). */
     public ByteBuffer readBytes(int position, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
-        long at = position;
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, at);
-            if (n < 0) {
-                break;
-            }
-            at += n;
-        }
+        FileChannels.readUpTo(channel, buffer, position);
         buffer.flip();
         return buffer;
     }
@@ -380,14 +373,7 @@ public final class LogSegment implements Closeable {
     private void fill(ByteBuffer chunk, long from, long fileSize) throws IOException {
         chunk.clear();
         chunk.limit((int) Math.min(chunk.capacity(), fileSize - from));
-        long at = from;
-        while (chunk.hasRemaining()) {
-            int n = channel.read(chunk, at);
-            if (n < 0) {
-                break;
-            }
-            at += n;
-        }
+        FileChannels.readUpTo(channel, chunk, from);
         chunk.flip();
     }
 

@@ -1,9 +1,9 @@
 package io.gregor.storage.util;
 
+import io.gregor.common.Threads;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,12 +14,7 @@ public final class ThreadPoolScheduler implements Scheduler {
     private final ScheduledThreadPoolExecutor executor;
 
     public ThreadPoolScheduler(int threads, String prefix) {
-        AtomicInteger ids = new AtomicInteger();
-        this.executor = new ScheduledThreadPoolExecutor(threads, r -> {
-            Thread t = new Thread(r, prefix + "-" + ids.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = new ScheduledThreadPoolExecutor(threads, Threads.daemonFactory(prefix));
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }

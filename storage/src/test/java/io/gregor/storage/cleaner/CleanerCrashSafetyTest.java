@@ -65,12 +65,8 @@ class CleanerCrashSafetyTest {
     private static List<String> values(Log log) throws Exception {
         log.updateHighWatermark(log.logEndOffsetMetadata());
         var info = log.read(log.logStartOffset(), 1 << 20, FetchIsolation.LOG_END, true);
-        var file = (io.gregor.protocol.FileRegionRecords) info.records();
-        ByteBuffer buf = ByteBuffer.allocate(file.sizeInBytes());
-        file.channel().read(buf, file.position());
-        buf.flip();
         List<String> out = new ArrayList<>();
-        for (RecordBatch batch : MemoryRecords.readableRecords(buf).batches()) {
+        for (RecordBatch batch : info.toMemoryRecords().batches()) {
             for (Record r : batch) {
                 out.add(StandardCharsets.UTF_8.decode(r.key()) + "=" + StandardCharsets.UTF_8.decode(r.value()));
             }

@@ -133,12 +133,8 @@ class CleanerPropertiesTest {
         long offset = log.logStartOffset();
         while (offset < log.logEndOffset()) {
             var info = log.read(offset, 1 << 20, FetchIsolation.LOG_END, true);
-            io.gregor.protocol.FileRegionRecords file = (io.gregor.protocol.FileRegionRecords) info.records();
-            ByteBuffer buf = ByteBuffer.allocate(file.sizeInBytes());
-            file.channel().read(buf, file.position());
-            buf.flip();
             long next = offset;
-            for (RecordBatch batch : MemoryRecords.readableRecords(buf).batches()) {
+            for (RecordBatch batch : info.toMemoryRecords().batches()) {
                 for (Record r : batch) {
                     if (r.offset() >= offset) {
                         out.add(r);

@@ -54,23 +54,8 @@ final class TestRecords {
 
     /** Reads the whole byte slice of a fetch into records. */
     static List<Record> records(FetchDataInfo info) throws Exception {
-        ByteBuffer buf;
-        if (info.records() instanceof io.gregor.protocol.FileRegionRecords file) {
-            buf = ByteBuffer.allocate(file.sizeInBytes());
-            long at = file.position();
-            while (buf.hasRemaining()) {
-                int n = file.channel().read(buf, at);
-                if (n < 0) {
-                    break;
-                }
-                at += n;
-            }
-            buf.flip();
-        } else {
-            buf = ((MemoryRecords) info.records()).buffer();
-        }
         List<Record> out = new ArrayList<>();
-        for (RecordBatch batch : MemoryRecords.readableRecords(buf).batches()) {
+        for (RecordBatch batch : info.toMemoryRecords().batches()) {
             for (Record r : batch) {
                 out.add(r);
             }
