@@ -1,6 +1,7 @@
 package io.gregor.server;
 
 import io.gregor.coordinator.group.GroupConfig;
+import io.gregor.common.Threads;
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.metadata.BrokerRegistration;
 import io.gregor.metadata.Controller;
@@ -21,6 +22,8 @@ import io.gregor.server.admin.ConfigDescriber;
 import io.gregor.server.admin.InternalTopics;
 import io.gregor.server.admin.PartitionAdmin;
 import io.gregor.server.admin.TopicAdmin;
+import io.gregor.server.coordinator.CoordinatorElections;
+import io.gregor.server.coordinator.ReplicaPartitionWriter;
 import io.gregor.server.handlers.AlterConfigsHandler;
 import io.gregor.server.handlers.AlterPartitionReassignmentsHandler;
 import io.gregor.server.handlers.ElectLeadersHandler;
@@ -65,6 +68,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,6 +97,7 @@ public final class Broker implements AutoCloseable {
     private NetworkServer network;
     private Controller controller;
     private GroupCoordinator groupCoordinator;
+    private CoordinatorElections coordinatorElections;
     private ReplicaManager replicaManager;
     private List<Endpoint> advertised = List.of();
     private String clusterId;
@@ -166,11 +171,15 @@ public final class Broker implements AutoCloseable {
         replicaManager = new ReplicaManager(brokerId, logManager,
             topic -> describer.logConfig(topic, cache.image().brokerConfigs()), Time.SYSTEM, isrWriter, fetcherConfig());
         cache.addListenerAndReplay(replicaManager).get(30, TimeUnit.SECONDS);
-        GroupCoordinator groupCoordinator = new GroupCoordinator(groupConfig(), replicaManager, Time.SYSTEM, 1,
-            config.intValue(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS), config.intValue(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS),
-            config.longValue(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS));
+        ScheduledThreadPoolExecutor coordinatorWrites = new ScheduledThreadPoolExecutor(1, Threads.singleDaemonFactory("gregor-coordinator-writes"));
+        coordinatorWrites.setRemoveOnCancelPolicy(true);
+        closeables.add(coordinatorWrites::shutdownNow);
+        GroupCoordinator groupCoordinator = new GroupCoordinator(groupConfig(),
+            new ReplicaPartitionWriter(replicaManager, config.intValue(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS), coordinatorWrites),
+            Time.SYSTEM, 1, config.intValue(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS));
         this.groupCoordinator = groupCoordinator;
-        cache.addListenerAndReplay(groupCoordinator).get(30, TimeUnit.SECONDS);
+        coordinatorElections = new CoordinatorElections(replicaManager, groupCoordinator);
+        cache.addListenerAndReplay(coordinatorElections).get(30, TimeUnit.SECONDS);
 
         long maxLagMs = config.longValue(BrokerConfig.REPLICA_LAG_TIME_MAX_MS);
         scheduler.schedule("isr-shrink", () -> replicaManager.maybeShrinkIsrs(maxLagMs), maxLagMs / 2, Math.max(1, maxLagMs / 2));
@@ -285,7 +294,8 @@ public final class Broker implements AutoCloseable {
             config.intValue(BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS),
             config.intValue(BrokerConfig.GROUP_MAX_SIZE),
             config.intValue(BrokerConfig.OFFSET_METADATA_MAX_BYTES),
-            config.intValue(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L);
+            config.intValue(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L,
+            config.longValue(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS));
     }
 
     private LogManager.Config logManagerConfig() {
@@ -412,6 +422,9 @@ public final class Broker implements AutoCloseable {
         }
         if (network != null) {
             network.close();
+        }
+        if (coordinatorElections != null) {
+            coordinatorElections.close();
         }
         if (groupCoordinator != null) {
             groupCoordinator.close();
