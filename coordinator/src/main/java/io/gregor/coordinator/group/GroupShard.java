@@ -504,7 +504,7 @@ final class GroupShard implements CoordinatorShard {
         if (!group.isLeader(member.memberId)) {
             return CoordinatorResult.respond(future);
         }
-        // The leader's assignment becomes the group's once it is stored: completeSync() on replay.
+        // The leader's assignment becomes the group's once it is stored (GroupReplay.completeSync).
         Map<String, byte[]> assignments = new HashMap<>();
         request.assignments().forEach(a -> assignments.put(a.memberId(), a.assignment()));
         GroupRecords.GroupValue value = group.toRecordValue();
