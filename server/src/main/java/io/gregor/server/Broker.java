@@ -169,7 +169,8 @@ public final class Broker implements AutoCloseable {
             }
         }, adminExecutor);
         replicaManager = new ReplicaManager(brokerId, logManager,
-            topic -> describer.logConfig(topic, cache.image().brokerConfigs()), Time.SYSTEM, isrWriter, fetcherConfig());
+            topic -> describer.logConfig(topic, cache.image().brokerConfigs()), Time.SYSTEM, isrWriter, fetcherConfig(),
+            config.intValue(BrokerConfig.NUM_IO_THREADS));
         cache.addListenerAndReplay(replicaManager).get(30, TimeUnit.SECONDS);
         ScheduledThreadPoolExecutor coordinatorWrites = new ScheduledThreadPoolExecutor(1, Threads.singleDaemonFactory("gregor-coordinator-writes"));
         coordinatorWrites.setRemoveOnCancelPolicy(true);
@@ -210,7 +211,7 @@ public final class Broker implements AutoCloseable {
             .register(new InitProducerIdHandler(new ProducerIdManager(store, brokerId), adminExecutor))
             .register(new AlterConfigsHandler(configAdmin))
             .register(new IncrementalAlterConfigsHandler(configAdmin))
-            .register(new DeleteRecordsHandler(cache, replicaManager))
+            .register(new DeleteRecordsHandler(cache, replicaManager, adminExecutor))
             .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
             .register(new ElectLeadersHandler(partitionAdmin))
             .register(new AlterPartitionReassignmentsHandler(partitionAdmin))

@@ -180,6 +180,16 @@ public final class Log implements ReadableLog, Closeable {
      * @throws org.apache.kafka.common.KafkaException subclasses mapping to produce error codes
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        return appendAsLeader(records, leaderEpoch, true);
+    }
+
+    /**
+     * Like {@link #appendAsLeader(MemoryRecords, int)}, but with {@code mayBlock} false an append
+     * that would roll a segment (new files, a producer-state snapshot with its fsync) or fsync
+     * ({@code flush.messages}) is not made: it returns {@code null}, having changed nothing, not
+     * even the records' buffer, so the caller can make it again where blocking is fine.
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, boolean mayBlock) {
         RecordValidator.Validated validated = RecordValidator.validateFromClient(records, config, time.milliseconds());
         synchronized (lock) {
             checkOpen();
@@ -189,6 +199,9 @@ public final class Log implements ReadableLog, Closeable {
             LogAppendInfo duplicate = checkProducers(buf, start, end);
             if (duplicate != null) {
                 return duplicate;
+            }
+            if (!mayBlock && appendWouldBlock(end - start, validated.recordCount())) {
+                return null;
             }
             long firstOffset = logEndOffset();
             long next = firstOffset;
@@ -289,15 +302,35 @@ public final class Log implements ReadableLog, Closeable {
     }
 
     private LogSegment maybeRoll(int bytes, long firstOffset, long lastOffset) throws IOException {
-        LogSegment segment = activeSegment();
-        long now = time.milliseconds();
-        LogConfig c = config;
-        boolean full = (long) segment.size() + bytes > c.segmentBytes();
-        boolean old = segment.size() > 0 && segment.timeWaitedForRoll(now) > c.segmentMs() - segment.rollJitterMs();
-        if (segment.size() > 0 && (full || old || segment.indexesFull() || !segment.canHold(lastOffset))) {
+        if (needsRoll(bytes, lastOffset)) {
             return roll(Math.max(firstOffset, logEndOffset()));
         }
-        return segment;
+        return activeSegment();
+    }
+
+    /** Whether appending {@code bytes} ending at {@code lastOffset} starts a new segment. Caller holds the lock. */
+    private boolean needsRoll(int bytes, long lastOffset) throws IOException {
+        LogSegment segment = activeSegment();
+        if (segment.size() == 0) {
+            return false;
+        }
+        LogConfig c = config;
+        boolean full = (long) segment.size() + bytes > c.segmentBytes();
+        boolean old = segment.timeWaitedForRoll(time.milliseconds()) > c.segmentMs() - segment.rollJitterMs();
+        return full || old || segment.indexesFull() || !segment.canHold(lastOffset);
+    }
+
+    /**
+     * Whether an append of {@code bytes} in {@code records} records would roll or fsync. The
+     * offsets the append would take are not known before they are assigned; the log end offset
+     * plus the record count bounds them. Caller holds the lock.
+     */
+    private boolean appendWouldBlock(int bytes, int records) {
+        try {
+            return unflushedMessages + records >= config.flushMessages() || needsRoll(bytes, logEndOffset() + records - 1);
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** Starts a new active segment at {@code newBase}. Caller holds the lock. */
