@@ -23,8 +23,10 @@ import java.util.Map;
  * </ol>
  *
  * <p>Thread-safety: the swap runs under the log's lock and checks that the old segments are still
- * in the log (retention or truncation may have removed them while the cleaner worked). Cleaned
- * segments are owned by the cleaner thread until they are swapped in.
+ * in the log (retention or truncation may have removed them while the cleaner worked). The
+ * cleaned segment enters the segment map before the old ones leave it, so a lock-free read never
+ * finds a hole where the cleaned offsets belong. Cleaned segments themselves are owned by the
+ * cleaner thread until they are swapped in.
  */
 final class CleanerSegmentSwap {
     private final LogState state;
@@ -75,9 +77,9 @@ final class CleanerSegmentSwap {
                 }
             }
             cleaned.changeSuffix(LogFiles.CLEANED_SUFFIX, LogFiles.SWAP_SUFFIX);
+            segments.add(cleaned);
             segments.removeAndDeleteLater(old, state.config().fileDeleteDelayMs());
             cleaned.changeSuffix(LogFiles.SWAP_SUFFIX, "");
-            segments.add(cleaned);
             return true;
         }
     }
