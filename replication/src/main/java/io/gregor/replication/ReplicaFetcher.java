@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
@@ -229,7 +231,15 @@ final class ReplicaFetcher extends Thread {
                         if (records != null && quota.isThrottled(f.partition.topicPartition(), brokerId)) {
                             quota.record(records.sizeInBytes(), time.milliseconds());
                         }
-                        f.partition.appendAsFollower(records == null ? MemoryRecords.EMPTY : records, p.highWatermark(), p.logStartOffset());
+                        try {
+                            f.partition.appendAsFollower(records == null ? MemoryRecords.EMPTY : records, p.highWatermark(),
+                                p.logStartOffset());
+                        } catch (CorruptRecordException | InvalidRecordException e) {
+                            // Only this partition waits for the next fetch: the others of the response still get appended.
+                            log.warn("{}: records fetched from {} were not appended: {}", f.partition.topicPartition(), client.address(),
+                                e.getMessage());
+                            anyError = true;
+                        }
                         break;
                     case OFFSET_OUT_OF_RANGE:
                         handleOutOfRange(f, p);

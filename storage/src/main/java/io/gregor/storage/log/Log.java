@@ -226,32 +226,29 @@ public final class Log implements ReadableLog, Closeable {
         return null;
     }
 
-    /** Appends already-offset-assigned batches (replication). Offsets must continue the log. */
+    /**
+     * Appends batches fetched from the leader, which carry their offsets and leader epochs. Only
+     * whole batches are appended: a last batch that the fetch's byte limit cut short is left out,
+     * to be fetched again from the new log end (see {@link FollowerBatches}).
+     *
+     * @throws org.apache.kafka.common.errors.CorruptRecordException a batch with a bad size or CRC
+     * @throws org.apache.kafka.common.InvalidRecordException        a batch that is not v2 or whose
+     *         offsets do not continue the log; in either case nothing is appended
+     */
     public void appendAsFollower(MemoryRecords records) {
         synchronized (state.lock) {
             state.checkOpen();
-            ByteBuffer buf = records.buffer();
-            int start = buf.position();
-            int end = buf.limit();
-            if (start == end) {
+            FollowerBatches.Checked checked = FollowerBatches.check(state.topicPartition(), records, state.logEndOffset());
+            if (checked.isEmpty()) {
                 return;
             }
-            long expected = state.logEndOffset();
-            long last = -1;
-            long maxTimestamp = RecordBatch.NO_TIMESTAMP;
-            int count = 0;
+            ByteBuffer buf = checked.batches();
+            int start = buf.position();
+            int end = buf.limit();
             for (int at = start; at < end; at += BatchHeader.totalSize(buf, at)) {
-                if (BatchHeader.baseOffset(buf, at) < expected) {
-                    throw new IllegalStateException(state.topicPartition() + ": follower append at " + BatchHeader.baseOffset(buf, at)
-                        + " below the log end " + expected);
-                }
                 state.epochs().assign(BatchHeader.partitionLeaderEpoch(buf, at), BatchHeader.baseOffset(buf, at));
-                last = BatchHeader.lastOffset(buf, at);
-                expected = last + 1;
-                maxTimestamp = Math.max(maxTimestamp, BatchHeader.maxTimestamp(buf, at));
-                count += BatchHeader.lastOffsetDelta(buf, at) + 1;
             }
-            appendToSegment(buf, start, end, last, maxTimestamp, count);
+            appendToSegment(buf, start, end, checked.lastOffset(), checked.maxTimestamp(), checked.offsetCount());
         }
     }
 

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 final class LogLoader {
     private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
     /** Upper bound on a batch size believed while recovering, so a torn length cannot exhaust the heap. */
-    private static final int MAX_RECOVERY_BATCH_BYTES = 128 * 1024 * 1024;
+    static final int MAX_RECOVERY_BATCH_BYTES = 128 * 1024 * 1024;
 
     /** Where the loaded log stands. */
     record Loaded(long logStartOffset, LogOffsetMetadata logEnd, long recoveryPoint, long highWatermark) {
