@@ -9,6 +9,7 @@ import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -23,13 +24,21 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  * Validates record batches from producers before they are appended, as Kafka's log validator
  * does, without re-encoding them when nothing forces it.
  *
- * <p>Per batch: magic v2, size within {@code max.message.bytes}, CRC, base offset 0, record
- * count consistent with the offset delta, no control batches from clients. Uncompressed
- * batches are walked record by record in place (no allocation) to check framing, offset deltas,
- * keys on compacted topics and timestamps. Compressed batches are decompressed only when a
- * per-record check needs it (keys on compacted topics) or the topic's {@code compression.type}
- * asks for a different codec, in which case the batch is rebuilt; otherwise their timestamps are
- * checked at batch level (first and max timestamp), and the CRC vouches for the rest.
+ * <p>Per batch, in this order (Kafka's, so that a producer gets the error Kafka would give):
+ * magic v2; framing (at least the 61-byte header, within the request); base offset 0; size
+ * within {@code max.message.bytes}; CRC, before any field the CRC covers is believed;
+ * record count consistent with the offset delta; no control batches from clients; a known
+ * compression codec; timestamps; keys on compacted topics. Uncompressed batches are walked record
+ * by record in place (no allocation) to check framing, offset deltas, keys on compacted topics and
+ * timestamps. Compressed batches are decompressed only when a per-record check needs it (keys on
+ * compacted topics) or the topic's {@code compression.type} asks for a different codec, in which
+ * case the batch is rebuilt; otherwise their timestamps are checked at batch level (first and max
+ * timestamp).
+ *
+ * <p>Errors: damage the CRC can detect is {@link CorruptRecordException} (CORRUPT_MESSAGE, which
+ * producers retry); bytes that pass the CRC but break the format or the rules are what the client
+ * sent, so {@link InvalidRecordException} (INVALID_RECORD, not retried), as Kafka's record parser
+ * answers them.
  *
  * <p>Stateless; thread-safe.
  */
@@ -42,10 +51,12 @@ public final class RecordValidator {
     }
 
     /**
-     * @throws RecordTooLargeException  a batch above {@code max.message.bytes}
-     * @throws CorruptRecordException   CRC mismatch or broken framing
-     * @throws InvalidRecordException   semantic violations (offsets, missing keys, control batches)
-     * @throws InvalidTimestampException timestamps outside the allowed window
+     * @throws RecordTooLargeException             a batch above {@code max.message.bytes}
+     * @throws CorruptRecordException              CRC mismatch or broken batch framing
+     * @throws InvalidRecordException              semantic violations (magic, offsets, missing keys, control
+     *                                             batches, record framing)
+     * @throws InvalidTimestampException           timestamps outside the allowed window
+     * @throws UnsupportedCompressionTypeException a compression codec id that does not exist
      */
     public static Validated validateFromClient(MemoryRecords records, LogConfig config, long nowMs) {
         ByteBuffer buf = records.buffer();
@@ -56,36 +67,26 @@ public final class RecordValidator {
         boolean recompress = false;
         String targetCompression = config.compressionType();
         for (int at = start; at < end; ) {
-            if (end - at < BatchHeader.SIZE) {
-                throw new CorruptRecordException("Truncated record batch at byte " + (at - start) + " of the produce records");
-            }
-            int size = BatchHeader.totalSize(buf, at);
-            if (size < BatchHeader.SIZE || size > end - at) {
-                throw new CorruptRecordException("Record batch size " + size + " at byte " + (at - start) + " is invalid");
-            }
-            if (BatchHeader.magic(buf, at) != RecordBatch.MAGIC_VALUE_V2) {
-                throw new InvalidRecordException("Record batch magic " + BatchHeader.magic(buf, at)
-                    + " is not supported; produce requests must use magic v2");
+            int size = checkFraming(buf, at, start, end);
+            if (BatchHeader.baseOffset(buf, at) != 0) {
+                throw new InvalidRecordException("The base offset of a produced record batch must be 0, not "
+                    + BatchHeader.baseOffset(buf, at));
             }
             if (size > config.maxMessageBytes()) {
                 throw new RecordTooLargeException("Record batch of " + size + " bytes exceeds max.message.bytes "
                     + config.maxMessageBytes());
             }
-            if (BatchHeader.baseOffset(buf, at) != 0) {
-                throw new InvalidRecordException("The base offset of a produced record batch must be 0, not "
-                    + BatchHeader.baseOffset(buf, at));
-            }
-            if (BatchHeader.isControl(buf, at)) {
-                throw new InvalidRecordException("Clients may not send control batches");
-            }
+            MutableRecordBatch batch = MemoryRecords.readableRecords(slice(buf, at, size)).batches().iterator().next();
+            batch.ensureValid();
             int recordCount = BatchHeader.recordCount(buf, at);
             if (recordCount <= 0 || BatchHeader.lastOffsetDelta(buf, at) != recordCount - 1) {
                 throw new InvalidRecordException("Record batch count " + recordCount + " does not match its last offset delta "
                     + BatchHeader.lastOffsetDelta(buf, at));
             }
-            MutableRecordBatch batch = MemoryRecords.readableRecords(slice(buf, at, size)).batches().iterator().next();
-            batch.ensureValid();
-            CompressionType compression = CompressionType.forId(BatchHeader.attributes(buf, at) & BatchHeader.COMPRESSION_MASK);
+            if (BatchHeader.isControl(buf, at)) {
+                throw new InvalidRecordException("Clients may not send control batches");
+            }
+            CompressionType compression = compression(buf, at);
             boolean createTime = (BatchHeader.attributes(buf, at) & BatchHeader.TIMESTAMP_TYPE_MASK) == 0;
             boolean checkTimestamps = createTime && config.timestampType() == TimestampType.CREATE_TIME;
             if (compression == CompressionType.NONE) {
@@ -113,6 +114,42 @@ public final class RecordValidator {
         return new Validated(result, batches, count);
     }
 
+    /** Checks the magic and the length field of the batch at {@code at}; returns its total size. */
+    private static int checkFraming(ByteBuffer buf, int at, int start, int end) {
+        // Magic first: a legacy message may be shorter than a v2 header and is unsupported, not torn.
+        if (end - at > BatchHeader.MAGIC && BatchHeader.magic(buf, at) != RecordBatch.MAGIC_VALUE_V2) {
+            throw new InvalidRecordException("Record batch magic " + BatchHeader.magic(buf, at)
+                + " is not supported; produce requests must use magic v2");
+        }
+        if (end - at < BatchHeader.SIZE) {
+            throw new CorruptRecordException("Truncated record batch at byte " + (at - start) + " of the produce records");
+        }
+        int size = BatchHeader.totalSize(buf, at);
+        if (size < BatchHeader.SIZE || size > end - at) {
+            throw new CorruptRecordException("Record batch size " + size + " at byte " + (at - start) + " is invalid");
+        }
+        return size;
+    }
+
+    private static CompressionType compression(ByteBuffer buf, int at) {
+        int id = BatchHeader.attributes(buf, at) & BatchHeader.COMPRESSION_MASK;
+        try {
+            return CompressionType.forId(id);
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedCompressionTypeException("Record batch uses unknown compression codec id " + id);
+        }
+    }
+
+    private static void checkKeysPresent(MutableRecordBatch batch) {
+        try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+            while (it.hasNext()) {
+                if (!it.next().hasKey()) {
+                    throw new InvalidRecordException("Compacted topic cannot accept message without key");
+                }
+            }
+        }
+    }
+
     private static String compressionName(CompressionType type) {
         return type == CompressionType.NONE ? "uncompressed" : type.name;
     }
@@ -137,16 +174,6 @@ public final class RecordValidator {
         }
     }
 
-    private static void checkKeysPresent(MutableRecordBatch batch) {
-        try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
-            while (it.hasNext()) {
-                if (!it.next().hasKey()) {
-                    throw new InvalidRecordException("Compacted topic cannot accept message without key");
-                }
-            }
-        }
-    }
-
     /**
      * Walks the records of an uncompressed batch in place: each record's length must frame it
      * exactly, offset deltas must count 0, 1, 2, ..., and the records must fill the batch.
@@ -161,7 +188,7 @@ public final class RecordValidator {
             int recordStart = cursor[0];
             int recordEnd = recordStart + length;
             if (length <= 0 || recordEnd > end) {
-                throw new CorruptRecordException("Record " + i + " of a batch has invalid length " + length);
+                throw new InvalidRecordException("Record " + i + " of a batch has invalid length " + length);
             }
             cursor[0]++; // attributes
             long timestampDelta = readVarlong(buf, cursor, recordEnd);
@@ -181,12 +208,12 @@ public final class RecordValidator {
                 checkTimestamp(baseTimestamp + timestampDelta, timestampConfig, nowMs);
             }
             if (cursor[0] > recordEnd) {
-                throw new CorruptRecordException("Record " + i + " of a batch overruns its length");
+                throw new InvalidRecordException("Record " + i + " of a batch overruns its length");
             }
             cursor[0] = recordEnd;
         }
         if (cursor[0] != end) {
-            throw new CorruptRecordException("Record batch has " + (end - cursor[0]) + " bytes after its last record");
+            throw new InvalidRecordException("Record batch has " + (end - cursor[0]) + " bytes after its last record");
         }
     }
 
@@ -196,7 +223,7 @@ public final class RecordValidator {
         int i = cursor[0];
         while (true) {
             if (i >= limit || shift > 28) {
-                throw new CorruptRecordException("Malformed varint in a record");
+                throw new InvalidRecordException("Malformed varint in a record");
             }
             byte b = buf.get(i++);
             value |= (b & 0x7f) << shift;
@@ -215,7 +242,7 @@ public final class RecordValidator {
         int i = cursor[0];
         while (true) {
             if (i >= limit || shift > 63) {
-                throw new CorruptRecordException("Malformed varlong in a record");
+                throw new InvalidRecordException("Malformed varlong in a record");
             }
             byte b = buf.get(i++);
             value |= (long) (b & 0x7f) << shift;

@@ -13,6 +13,7 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.ControlRecordType;
@@ -139,6 +140,15 @@ class RecordValidatorTest {
     }
 
     @Test
+    void shouldRejectAMagicV0MessageShorterThanABatchHeaderAsInvalidNotCorrupt() {
+        // offset, size, crc, magic 0, attributes, key length -1, value length 1, value: 27 bytes
+        ByteBuffer v0 = ByteBuffer.allocate(27);
+        v0.putLong(0).putInt(15).putInt(0).put(RecordBatch.MAGIC_VALUE_V0).put((byte) 0).putInt(-1).putInt(1).put((byte) 'v').flip();
+
+        assertRejected(MemoryRecords.readableRecords(v0), config(), InvalidRecordException.class, Errors.INVALID_RECORD);
+    }
+
+    @Test
     void shouldRejectABatchOverMaxMessageBytesAsTooLarge() {
         MemoryRecords big = uncompressed(record(NOW, "k", "x".repeat(2000)));
 
@@ -156,6 +166,24 @@ class RecordValidatorTest {
     void shouldRejectACrcMismatchAsCorrupt() {
         MemoryRecords records = threeRecords();
         records.buffer().put(records.sizeInBytes() - 2, (byte) 0x33);
+
+        assertRejected(records, config(), CorruptRecordException.class, Errors.CORRUPT_MESSAGE);
+    }
+
+    @Test
+    void shouldRejectACorruptedRecordCountAsCorruptSoThatTheProducerRetries() {
+        // The CRC covers the count: a flipped bit there is damage in transit, not a client error.
+        MemoryRecords records = threeRecords();
+        records.buffer().putInt(BatchHeader.RECORD_COUNT, 2);
+
+        assertRejected(records, config(), CorruptRecordException.class, Errors.CORRUPT_MESSAGE);
+    }
+
+    @Test
+    void shouldRejectACorruptedControlFlagAsCorrupt() {
+        MemoryRecords records = threeRecords();
+        ByteBuffer buf = records.buffer();
+        buf.putShort(BatchHeader.ATTRIBUTES, (short) (buf.getShort(BatchHeader.ATTRIBUTES) | BatchHeader.CONTROL_MASK));
 
         assertRejected(records, config(), CorruptRecordException.class, Errors.CORRUPT_MESSAGE);
     }
@@ -192,6 +220,16 @@ class RecordValidatorTest {
         assertRejected(marker, config(), InvalidRecordException.class, Errors.INVALID_RECORD);
     }
 
+    @Test
+    void shouldRejectAnUnknownCompressionCodecAsUnsupported() {
+        MemoryRecords records = threeRecords();
+        ByteBuffer buf = records.buffer();
+        buf.putShort(BatchHeader.ATTRIBUTES, (short) (buf.getShort(BatchHeader.ATTRIBUTES) | 5));
+        TestRecords.rewriteCrc(buf, 0);
+
+        assertRejected(records, config(), UnsupportedCompressionTypeException.class, Errors.UNSUPPORTED_COMPRESSION_TYPE);
+    }
+
     // ---- records of an uncompressed batch ----
 
     @Test
@@ -202,6 +240,41 @@ class RecordValidatorTest {
         int offsetDelta = recordStart(buf, 1) + 3;
         assertThat(buf.get(offsetDelta)).isEqualTo((byte) 2);
         buf.put(offsetDelta, (byte) 4);
+        TestRecords.rewriteCrc(buf, 0);
+
+        assertRejected(records, config(), InvalidRecordException.class, Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void shouldRejectARecordLengthOverrunningTheBatchAsInvalid() {
+        // The CRC is right, so the client sent these bytes: Kafka answers INVALID_RECORD, which is not retried.
+        MemoryRecords records = threeRecords();
+        ByteBuffer buf = records.buffer();
+        buf.put(recordStart(buf, 2), (byte) 100);
+        TestRecords.rewriteCrc(buf, 0);
+
+        assertRejected(records, config(), InvalidRecordException.class, Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void shouldRejectBytesAfterTheLastRecordAsInvalid() {
+        MemoryRecords records = threeRecords();
+        ByteBuffer longer = ByteBuffer.allocate(records.sizeInBytes() + 3);
+        longer.put(records.buffer().duplicate()).put(new byte[] {1, 2, 3}).flip();
+        longer.putInt(BatchHeader.LENGTH, longer.getInt(BatchHeader.LENGTH) + 3);
+        TestRecords.rewriteCrc(longer, 0);
+
+        assertRejected(MemoryRecords.readableRecords(longer), config(), InvalidRecordException.class, Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void shouldRejectAMalformedVarintInARecordAsInvalid() {
+        MemoryRecords records = threeRecords();
+        ByteBuffer buf = records.buffer();
+        // Record 0's timestamp delta and everything after it: continuation bits to the end of the record.
+        for (int i = recordStart(buf, 0) + 2; i < recordStart(buf, 1); i++) {
+            buf.put(i, (byte) 0xff);
+        }
         TestRecords.rewriteCrc(buf, 0);
 
         assertRejected(records, config(), InvalidRecordException.class, Errors.INVALID_RECORD);
