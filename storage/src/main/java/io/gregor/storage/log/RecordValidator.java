@@ -27,13 +27,15 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  * <p>Per batch, in this order (Kafka's, so that a producer gets the error Kafka would give):
  * magic v2; framing (at least the 61-byte header, within the request); base offset 0; size
  * within {@code max.message.bytes}; CRC, before any field the CRC covers is believed;
- * record count consistent with the offset delta; no control batches from clients; a known
- * compression codec; timestamps; keys on compacted topics. Uncompressed batches are walked record
- * by record in place (no allocation) to check framing, offset deltas, keys on compacted topics and
- * timestamps. Compressed batches are decompressed only when a per-record check needs it (keys on
- * compacted topics) or the topic's {@code compression.type} asks for a different codec, in which
- * case the batch is rebuilt; otherwise their timestamps are checked at batch level (first and max
- * timestamp).
+ * record count consistent with the offset delta; no control batches from clients; a sequence
+ * number on every idempotent batch; a known compression codec; timestamps; keys on compacted
+ * topics. Uncompressed batches are walked record by record in place (no allocation) to check
+ * framing, offset deltas, keys on compacted topics and timestamps. Compressed batches are
+ * decompressed only when a per-record check needs it: keys on compacted topics, or timestamps
+ * when {@code message.timestamp.before.max.ms} is set (the header's max timestamp bounds every
+ * record from above, nothing in the header bounds them from below). Otherwise their first and max
+ * timestamps are checked. A topic whose {@code compression.type} names another codec gets the
+ * batches rebuilt, and the rebuilt batches must fit {@code max.message.bytes} too.
  *
  * <p>Errors: damage the CRC can detect is {@link CorruptRecordException} (CORRUPT_MESSAGE, which
  * producers retry); bytes that pass the CRC but break the format or the rules are what the client
@@ -51,11 +53,11 @@ public final class RecordValidator {
     }
 
     /**
-     * @throws RecordTooLargeException             a batch above {@code max.message.bytes}
+     * @throws RecordTooLargeException             a batch above {@code max.message.bytes}, as sent or as rebuilt
      * @throws CorruptRecordException              CRC mismatch or broken batch framing
      * @throws InvalidRecordException              semantic violations (magic, offsets, missing keys, control
-     *                                             batches, record framing)
-     * @throws InvalidTimestampException           timestamps outside the allowed window
+     *                                             batches, sequence numbers, record framing)
+     * @throws InvalidTimestampException           timestamps outside the allowed window, or a producer's LogAppendTime batch
      * @throws UnsupportedCompressionTypeException a compression codec id that does not exist
      */
     public static Validated validateFromClient(MemoryRecords records, LogConfig config, long nowMs) {
@@ -86,19 +88,16 @@ public final class RecordValidator {
             if (BatchHeader.isControl(buf, at)) {
                 throw new InvalidRecordException("Clients may not send control batches");
             }
+            if (BatchHeader.producerId(buf, at) != RecordBatch.NO_PRODUCER_ID && BatchHeader.baseSequence(buf, at) < 0) {
+                throw new InvalidRecordException("Invalid sequence number " + BatchHeader.baseSequence(buf, at)
+                    + " in a record batch of producer " + BatchHeader.producerId(buf, at));
+            }
             CompressionType compression = compression(buf, at);
-            boolean createTime = (BatchHeader.attributes(buf, at) & BatchHeader.TIMESTAMP_TYPE_MASK) == 0;
-            boolean checkTimestamps = createTime && config.timestampType() == TimestampType.CREATE_TIME;
+            LogConfig timestampConfig = checkTimestampType(buf, at, config, nowMs) ? config : null;
             if (compression == CompressionType.NONE) {
-                walkUncompressed(buf, at, size, recordCount, config.compact(), checkTimestamps ? config : null, nowMs);
+                walkUncompressed(buf, at, size, recordCount, config.compact(), timestampConfig, nowMs);
             } else {
-                if (checkTimestamps) {
-                    checkTimestamp(BatchHeader.baseTimestamp(buf, at), config, nowMs);
-                    checkTimestamp(BatchHeader.maxTimestamp(buf, at), config, nowMs);
-                }
-                if (config.compact()) {
-                    checkKeysPresent(batch);
-                }
+                checkCompressed(batch, buf, at, config.compact(), timestampConfig, nowMs);
             }
             if (!"producer".equals(targetCompression) && !compressionName(compression).equals(targetCompression)) {
                 recompress = true;
@@ -140,11 +139,50 @@ public final class RecordValidator {
         }
     }
 
-    private static void checkKeysPresent(MutableRecordBatch batch) {
+    /**
+     * Applies the rules on the batch's timestamp type; returns whether its records' timestamps
+     * still need checking against the window.
+     */
+    private static boolean checkTimestampType(ByteBuffer buf, int at, LogConfig config, long nowMs) {
+        boolean logAppendTimeBatch = (BatchHeader.attributes(buf, at) & BatchHeader.TIMESTAMP_TYPE_MASK) != 0;
+        if (config.timestampType() == TimestampType.LOG_APPEND_TIME) {
+            if (logAppendTimeBatch) {
+                throw new InvalidTimestampException("Invalid timestamp type in a produced batch: producers must not set"
+                    + " the timestamp type to LogAppendTime");
+            }
+            return false;
+        }
+        if (logAppendTimeBatch) {
+            // Each record of a LogAppendTime batch reads as the batch's max timestamp.
+            long timestamp = BatchHeader.maxTimestamp(buf, at);
+            if (timestamp == RecordBatch.NO_TIMESTAMP) {
+                throw new InvalidTimestampException("Invalid timestamp type in a produced batch: LogAppendTime without a timestamp");
+            }
+            checkTimestamp(timestamp, config, nowMs);
+            return false;
+        }
+        return true;
+    }
+
+    /** Checks a compressed batch, decompressing it only when a per-record check needs it. */
+    private static void checkCompressed(MutableRecordBatch batch, ByteBuffer buf, int at, boolean requireKey,
+                                        LogConfig timestampConfig, long nowMs) {
+        boolean perRecordTimestamps = timestampConfig != null && timestampConfig.timestampBeforeMaxMs() != Long.MAX_VALUE;
+        if (timestampConfig != null && !perRecordTimestamps) {
+            checkTimestamp(BatchHeader.baseTimestamp(buf, at), timestampConfig, nowMs);
+            checkTimestamp(BatchHeader.maxTimestamp(buf, at), timestampConfig, nowMs);
+        }
+        if (!requireKey && !perRecordTimestamps) {
+            return;
+        }
         try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
             while (it.hasNext()) {
-                if (!it.next().hasKey()) {
+                Record record = it.next();
+                if (requireKey && !record.hasKey()) {
                     throw new InvalidRecordException("Compacted topic cannot accept message without key");
+                }
+                if (perRecordTimestamps) {
+                    checkTimestamp(record.timestamp(), timestampConfig, nowMs);
                 }
             }
         }
@@ -274,6 +312,10 @@ public final class RecordValidator {
                 }
             }
             ByteBuffer built = builder.build().buffer();
+            if (built.remaining() > config.maxMessageBytes()) {
+                throw new RecordTooLargeException("Record batch of " + built.remaining() + " bytes after recompression to " + type
+                    + " exceeds max.message.bytes " + config.maxMessageBytes());
+            }
             rebuilt.add(built);
             total += built.remaining();
         }

@@ -221,6 +221,16 @@ class RecordValidatorTest {
     }
 
     @Test
+    void shouldRejectAnIdempotentBatchWithoutASequenceNumber() {
+        MemoryRecords records = TestRecords.copy(MemoryRecords.withIdempotentRecords(Compression.NONE, 7L, (short) 0, 0,
+            record(NOW, "k", "v")));
+        records.buffer().putInt(BatchHeader.BASE_SEQUENCE, RecordBatch.NO_SEQUENCE);
+        TestRecords.rewriteCrc(records.buffer(), 0);
+
+        assertRejected(records, config(), InvalidRecordException.class, Errors.INVALID_RECORD);
+    }
+
+    @Test
     void shouldRejectAnUnknownCompressionCodecAsUnsupported() {
         MemoryRecords records = threeRecords();
         ByteBuffer buf = records.buffer();
@@ -228,6 +238,15 @@ class RecordValidatorTest {
         TestRecords.rewriteCrc(buf, 0);
 
         assertRejected(records, config(), UnsupportedCompressionTypeException.class, Errors.UNSUPPORTED_COMPRESSION_TYPE);
+    }
+
+    @Test
+    void shouldRejectABatchThatRecompressionMakesLargerThanMaxMessageBytes() {
+        MemoryRecords compressible = gzip(record(NOW, "k", "x".repeat(10_000)));
+        assertThat(compressible.sizeInBytes()).isLessThan(1000);
+
+        assertRejected(compressible, config("compression.type", "uncompressed", "max.message.bytes", "2000"),
+            RecordTooLargeException.class, Errors.MESSAGE_TOO_LARGE);
     }
 
     // ---- records of an uncompressed batch ----
@@ -302,6 +321,27 @@ class RecordValidatorTest {
         assertRejected(records, config(), InvalidTimestampException.class, Errors.INVALID_TIMESTAMP);
     }
 
+    @Test
+    void shouldRejectALogAppendTimeBatchFromAProducerOnALogAppendTimeTopic() {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(256), RecordBatch.MAGIC_VALUE_V2, Compression.NONE,
+            TimestampType.LOG_APPEND_TIME, 0L, NOW);
+        builder.append(NOW, "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8));
+
+        assertRejected(builder.build(), config("message.timestamp.type", "LogAppendTime"), InvalidTimestampException.class,
+            Errors.INVALID_TIMESTAMP);
+    }
+
+    @Test
+    void shouldCheckTheTimestampOfALogAppendTimeBatchOnACreateTimeTopic() {
+        // Every record of a LogAppendTime batch reads as the batch's max timestamp: that is what the window applies to.
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(256), RecordBatch.MAGIC_VALUE_V2, Compression.NONE,
+            TimestampType.LOG_APPEND_TIME, 0L, NOW - 2 * HOUR);
+        builder.append(NOW, "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8));
+
+        assertRejected(builder.build(), config("message.timestamp.before.max.ms", String.valueOf(HOUR)),
+            InvalidTimestampException.class, Errors.INVALID_TIMESTAMP);
+    }
+
     // ---- compressed batches ----
 
     @Test
@@ -314,6 +354,15 @@ class RecordValidatorTest {
     @Test
     void shouldRejectACompressedBatchWhoseFirstRecordIsTooOld() {
         MemoryRecords records = gzip(record(NOW - 2 * HOUR, "k0", "stale"), record(NOW, "k1", "fresh"));
+
+        assertRejected(records, config("message.timestamp.before.max.ms", String.valueOf(HOUR)), InvalidTimestampException.class,
+            Errors.INVALID_TIMESTAMP);
+    }
+
+    @Test
+    void shouldRejectACompressedBatchWithATooOldRecordAfterItsFirst() {
+        // Neither the first (base) nor the max timestamp of the header shows the middle record's.
+        MemoryRecords records = gzip(record(NOW, "k0", "fresh"), record(NOW - 2 * HOUR, "k1", "stale"), record(NOW, "k2", "fresh"));
 
         assertRejected(records, config("message.timestamp.before.max.ms", String.valueOf(HOUR)), InvalidTimestampException.class,
             Errors.INVALID_TIMESTAMP);
