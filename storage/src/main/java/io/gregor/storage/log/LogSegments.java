@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants: segments hold ascending, non-overlapping offset ranges, each starting at or
  * after its base offset; the last segment is the active one and takes the appends. From the
- * moment {@link LogLoader} has filled it until the log is closed, the set is never empty, except
- * inside {@link LogTruncation#truncateFullyAndStartAt} (under the log's lock).
+ * moment {@link LogLoader} has filled it, the set is never empty, except inside
+ * {@link LogTruncation#truncateFullyAndStartAt} (under the log's lock) and after
+ * {@link Log#closeAndDelete}.
  *
  * <p>Removal ({@link #removeAndDeleteLater}): the segment leaves the map, its files are renamed
  * to {@code .deleted}, and it is closed and deleted after {@code file.delete.delay.ms}. A reader
