@@ -469,16 +469,22 @@ public final class Partition {
 
     // ---------------------------------------------------------------- follower
 
-    /** Appends records fetched from the leader. */
+    /**
+     * Appends records fetched from the leader, then follows its log start and high watermark. The
+     * log appends the whole batches of the response and leaves out a last batch cut short by the
+     * fetch size; it checks every batch first, so a corrupt or out-of-order one appends nothing
+     * and leaves the offsets as they were.
+     *
+     * @throws org.apache.kafka.common.errors.CorruptRecordException a batch with a bad size or CRC
+     * @throws org.apache.kafka.common.InvalidRecordException        a batch that is not v2 or whose
+     *         offsets do not continue the log
+     */
     void appendAsFollower(MemoryRecords records, long leaderHighWatermark, long leaderLogStart) {
         leaderIsrLock.readLock().lock();
         try {
             Log l = log;
             if (l == null || leaderId == localBrokerId) {
                 return;
-            }
-            for (var batch : records.batches()) {
-                batch.ensureValid();
             }
             l.appendAsFollower(records);
             l.maybeIncrementLogStartOffsetAsFollower(leaderLogStart);
