@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * retention and DeleteRecords; the log end after each append; the high watermark is set by the
  * replication layer (on a single replica it follows the log end).
  *
- * <p>Thread-safety: appends, rolls, truncation, retention, segment swaps and flushes run under
- * one lock ({@link LogState#lock}); reads are lock-free against the segment map and volatile
- * offsets. Removed segments are renamed to {@code .deleted} and closed after
+ * <p>Thread-safety: appends, rolls, truncation, retention and segment swaps run under one lock
+ * ({@link LogState#lock}); reads are lock-free against the segment map and volatile offsets. A
+ * flush takes the lock only to pick its segments and to move the recovery point: the fsyncs
+ * run without it, so that appends on network threads never wait for the disk. Removed segments are renamed to {@code .deleted} and closed after
  * {@code file.delete.delay.ms} ({@link LogSegments#removeAndDeleteLater}), so a read that picked a
  * segment just before it was removed still completes.
  *
@@ -58,6 +60,8 @@ public final class Log implements ReadableLog, Closeable {
     private final LogRetention retention;
     private final CleanerSegmentSwap cleanerSwap;
     private volatile long lastFlushMs;
+    /** Held while a flush fsyncs without the log's lock; closing waits for it (see {@link #markClosed}). */
+    private final Object flushing = new Object();
     /** Guarded by the lock. */
     private long unflushedMessages;
 
@@ -462,22 +466,38 @@ public final class Log implements ReadableLog, Closeable {
         }
     }
 
-    /** Fsyncs the segments holding offsets below {@code upTo} and advances the recovery point. */
+    /**
+     * Fsyncs the segments holding offsets below {@code upTo} and advances the recovery point. The
+     * fsyncs run without the log's lock (as in Kafka), so appends go on meanwhile; a segment
+     * removed during the flush stays open until its delayed deletion.
+     */
     public void flush(long upTo) {
+        List<LogSegment> segments;
         synchronized (state.lock) {
             if (state.closed() || upTo <= state.recoveryPoint()) {
                 return;
             }
+            segments = new ArrayList<>(state.segments().holding(state.recoveryPoint(), upTo));
+            // Appends from now on count towards the next flush.messages flush.
+            unflushedMessages = 0;
+        }
+        synchronized (flushing) {
+            if (state.closed()) {
+                return;
+            }
             try {
-                for (LogSegment segment : state.segments().holding(state.recoveryPoint(), upTo)) {
+                for (LogSegment segment : segments) {
                     segment.flush();
                 }
                 state.epochs().sync();
             } catch (IOException e) {
                 throw new KafkaStorageException("Error flushing " + state.topicPartition(), e);
             }
-            state.recoveryPoint(Math.min(upTo, state.logEndOffset()));
-            unflushedMessages = 0;
+        }
+        synchronized (state.lock) {
+            if (upTo > state.recoveryPoint()) {
+                state.recoveryPoint(Math.min(upTo, state.logEndOffset()));
+            }
             lastFlushMs = state.time().milliseconds();
         }
     }
@@ -497,14 +517,31 @@ public final class Log implements ReadableLog, Closeable {
         }
     }
 
+    /**
+     * Stops appends and flushes, and waits for a flush that is fsyncing without the lock, so
+     * that closing may unmap the indexes.
+     *
+     * @return false when the log was closed already
+     */
+    private boolean markClosed() {
+        synchronized (state.lock) {
+            if (state.closed()) {
+                return false;
+            }
+            state.markClosed();
+        }
+        synchronized (flushing) {
+            return true;
+        }
+    }
+
     /** Flushes, writes a producer snapshot and closes the segments. */
     @Override
     public void close() throws IOException {
+        if (!markClosed()) {
+            return;
+        }
         synchronized (state.lock) {
-            if (state.closed()) {
-                return;
-            }
-            state.markClosed();
             for (LogSegment segment : state.segments().all()) {
                 segment.flush();
             }
@@ -520,8 +557,8 @@ public final class Log implements ReadableLog, Closeable {
 
     /** Closes without flushing and deletes the whole partition directory (topic deletion). */
     public void closeAndDelete() throws IOException {
+        markClosed();
         synchronized (state.lock) {
-            state.markClosed();
             for (LogSegment segment : state.segments().all()) {
                 segment.delete();
             }
