@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @RegisterExtension
- * final GregorCluster cluster = GregorCluster.withBrokers(3).config("min.insync.replicas", "2");
+ * final ProcessCluster cluster = ProcessCluster.withBrokers(3).config("min.insync.replicas", "2");
  * }</pre>
  *
  * <p>As an instance field the cluster lives for one test, as a static field for the class. Brokers
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ({@code zookeeper.session.timeout.ms=6000}, the ZooKeeper server's minimum with tickTime 2000 is
  * 4000), and a follower leaves the ISR after {@code replica.lag.time.max.ms=6000}.
  */
-final class GregorCluster implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+final class ProcessCluster implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     private final int brokerCount;
     private final Map<String, String> config = new LinkedHashMap<>();
     private final List<ClusterBroker> brokers = new ArrayList<>();
@@ -58,7 +58,7 @@ final class GregorCluster implements BeforeAllCallback, AfterAllCallback, Before
     private boolean started;
     private boolean failed;
 
-    private GregorCluster(int brokerCount) {
+    private ProcessCluster(int brokerCount) {
         this.brokerCount = brokerCount;
         config.put("zookeeper.session.timeout.ms", "6000");
         config.put("replica.lag.time.max.ms", "6000");
@@ -70,12 +70,12 @@ final class GregorCluster implements BeforeAllCallback, AfterAllCallback, Before
         config.put("num.network.threads", "2");
     }
 
-    static GregorCluster withBrokers(int count) {
-        return new GregorCluster(count);
+    static ProcessCluster withBrokers(int count) {
+        return new ProcessCluster(count);
     }
 
     /** A broker config for every broker, overriding the defaults above. */
-    GregorCluster config(String key, String value) {
+    ProcessCluster config(String key, String value) {
         config.put(key, value);
         return this;
     }
@@ -273,7 +273,7 @@ final class GregorCluster implements BeforeAllCallback, AfterAllCallback, Before
     /** Waits until every partition of the topic has a leader and all its replicas in the ISR. */
     void awaitFullIsr(String topic, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-            .until(() -> partitions(topic).stream().allMatch(GregorCluster::fullyInSync));
+            .until(() -> partitions(topic).stream().allMatch(ProcessCluster::fullyInSync));
     }
 
     static boolean fullyInSync(TopicPartitionInfo p) {
