@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * partitions, so a join slower than the timeout (here Kafka's initial rebalance delay, 2 s)
  * still prints the records. kafka-console-consumer would time out first and print nothing.
  */
-class ConsumeGroupTimeoutTest {
+class ConsumeGroupTimeoutIT {
     @RegisterExtension
     static final GregorBroker broker = new GregorBroker().with("group.initial.rebalance.delay.ms", "2000");
 

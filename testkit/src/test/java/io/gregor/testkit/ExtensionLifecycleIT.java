@@ -20,18 +20,18 @@ import org.junit.platform.testkit.engine.EngineTestKit;
  * What the extension leaves behind: test classes run through JUnit's engine test kit, then the
  * cluster they were given is checked to be closed, its threads gone.
  */
-class ExtensionLifecycleTest {
+class ExtensionLifecycleIT {
     static GregorTestCluster seen;
 
     @Test
     void shouldCloseTheClusterAndEndItsThreadsAfterTheClass() throws Exception {
-        Set<Thread> before = Threads.live();
+        Set<Thread> before = LeftoverThreads.live();
 
         runAndExpectSuccess(AnnotatedFixture.class, 2);
 
         assertThat(seen).isNotNull();
         assertThatThrownBy(seen::admin).hasMessageContaining("closed");
-        assertThat(Threads.leftSince(before)).isEmpty();
+        assertThat(LeftoverThreads.leftSince(before)).isEmpty();
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class ClusterCommandTest {
+class ClusterCommandIT {
     @RegisterExtension
     static final GregorBroker broker = new GregorBroker();
 

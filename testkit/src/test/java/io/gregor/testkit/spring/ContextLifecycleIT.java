@@ -11,7 +11,7 @@ import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.test.context.ContextCustomizer;
 
 /** The cluster lives exactly as long as the application context it was made for. */
-class ContextLifecycleTest {
+class ContextLifecycleIT {
     private final GregorClusterContextCustomizerFactory factory = new GregorClusterContextCustomizerFactory();
 
     @Test
@@ -37,7 +37,7 @@ class ContextLifecycleTest {
 
     @Test
     void shouldIgnoreTestClassesWithoutTheAnnotation() {
-        assertThat(factory.createContextCustomizer(ContextLifecycleTest.class, List.of())).isNull();
+        assertThat(factory.createContextCustomizer(ContextLifecycleIT.class, List.of())).isNull();
     }
 
     @GregorCluster(topics = "t")

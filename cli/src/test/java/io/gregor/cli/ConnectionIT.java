@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Where commands find the cluster, and how they fail when it is not there. */
-class ConnectionTest {
+class ConnectionIT {
     @RegisterExtension
     static final GregorBroker broker = new GregorBroker();
 

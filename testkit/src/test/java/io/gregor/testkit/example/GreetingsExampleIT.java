@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 // The example of testkit/README.md, kept here so that it runs with the build.
 @GregorCluster(partitions = 3, topics = "greetings")
-class GreetingsExampleTest {
+class GreetingsExampleIT {
 
     @Test
     void shouldReadBackWhatWasPublished(GregorTestCluster cluster) throws Exception {

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Set;
 
 /** Finds threads that a piece of code started and left running. */
-final class Threads {
+final class LeftoverThreads {
     /** JVM-wide threads that anything may start and that idle on their own, not leaks. */
     private static final List<String> JVM_SHARED = List.of("ForkJoinPool.commonPool-worker-", "Attach Listener", "process reaper",
         "Common-Cleaner", "surefire-forkedjvm-", "CompletableFutureDelayScheduler");
 
-    private Threads() {
+    private LeftoverThreads() {
     }
 
     static Set<Thread> live() {

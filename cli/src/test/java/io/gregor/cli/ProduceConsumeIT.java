@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Console producer and consumer: formats, round trips and errors. */
 @Timeout(60)
-class ProduceConsumeTest {
+class ProduceConsumeIT {
     @RegisterExtension
     static final GregorBroker broker = new GregorBroker();
 

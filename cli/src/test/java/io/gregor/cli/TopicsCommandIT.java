@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class TopicsCommandTest {
+class TopicsCommandIT {
     @RegisterExtension
     static final GregorBroker broker = new GregorBroker();
 
@@ -162,7 +162,7 @@ class TopicsCommandTest {
 
     @Test
     void shouldFailFastWhenZooKeeperIsUnreachable() {
-        assertFailed(cli.run("topics", "--zookeeper", "127.0.0.1:" + ConnectionTest.deadPort(), "--list"),
+        assertFailed(cli.run("topics", "--zookeeper", "127.0.0.1:" + ConnectionIT.deadPort(), "--list"),
             "cannot connect to a ZooKeeper server at 127.0.0.1:");
     }
 }

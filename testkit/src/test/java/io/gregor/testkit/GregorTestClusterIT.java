@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The programmatic API: {@link GregorTestCluster#builder()}, without the JUnit extension. */
-class GregorTestClusterTest {
+class GregorTestClusterIT {
     @TempDir
     Path baseDir;
 
@@ -74,7 +74,7 @@ class GregorTestClusterTest {
 
     @Test
     void shouldDeleteItsDirectoryAndEndItsThreadsWhenClosed() throws Exception {
-        Set<Thread> before = Threads.live();
+        Set<Thread> before = LeftoverThreads.live();
         GregorTestCluster cluster = GregorTestCluster.builder().baseDir(baseDir).brokers(2).topics("used").start();
         try (KafkaProducer<String, String> producer = Clients.strictProducer(cluster.bootstrapServers());
              KafkaConsumer<String, String> consumer = Clients.groupConsumer(cluster.bootstrapServers(), "g")) {
@@ -91,7 +91,7 @@ class GregorTestClusterTest {
         cluster.close();
 
         assertThat(baseDir).isEmptyDirectory();
-        assertThat(Threads.leftSince(before)).isEmpty();
+        assertThat(LeftoverThreads.leftSince(before)).isEmpty();
         assertThatThrownBy(cluster::admin).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 

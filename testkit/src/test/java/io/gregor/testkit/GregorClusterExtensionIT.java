@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@link GregorCluster} on a test class: one cluster, injected everywhere it is asked for. */
 @GregorCluster(partitions = 3, topics = {"orders", "payments"})
-class GregorClusterExtensionTest {
+class GregorClusterExtensionIT {
     static GregorTestCluster staticField;
     static GregorTestCluster beforeAllParameter;
     GregorTestCluster instanceField;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class ConfigsCommandTest {
+class ConfigsCommandIT {
     @RegisterExtension
     static final GregorBroker broker = new GregorBroker().with("log.retention.hours", "24");
 

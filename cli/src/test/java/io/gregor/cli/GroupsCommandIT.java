@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * makes its own group, so the tests do not depend on each other's order. The topic {@code orders}
  * has two partitions with two records each.
  */
-class GroupsCommandTest {
+class GroupsCommandIT {
     @RegisterExtension
     static final GregorBroker broker = new GregorBroker();
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * replicas and ISRs on three brokers, the controller, each broker's load, a stopped broker.
  * Every test starts its own cluster, so that the counts are its own.
  */
-class SeveralBrokersTest {
+class SeveralBrokersIT {
     private static final Pattern PARTITION_LINE = Pattern.compile(
         "  Topic: replicated  Partition: (\\d)  Leader: (\\d)  Replicas: (\\d),(\\d),(\\d)  Isr: (\\d),(\\d),(\\d)");
 

@@ -12,9 +12,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
 
 /** {@link GregorCluster} on a Spring test: the cluster belongs to the application context. */
-@SpringJUnitConfig(SpringIntegrationTest.EmptyConfig.class)
+@SpringJUnitConfig(SpringIntegrationIT.EmptyConfig.class)
 @GregorCluster(partitions = 2, topics = "spring-topic")
-class SpringIntegrationTest {
+class SpringIntegrationIT {
     /** The JUnit extension would inject this in a plain test; in a Spring test it steps aside. */
     static GregorTestCluster notInjectedByJUnit;
 
