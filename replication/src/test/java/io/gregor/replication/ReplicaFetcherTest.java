@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
@@ -32,6 +34,7 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.utils.Time;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +51,7 @@ class ReplicaFetcherTest {
     private static final int FOLLOWER = 2;
     private static final int BACKOFF_MS = 100;
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final String FETCHER_THREAD = "test-fetcher";
 
     @TempDir
     Path tmp;
@@ -193,10 +197,40 @@ class ReplicaFetcherTest {
         await().atMost(TIMEOUT).until(() -> follower.logEndOffset() == 20);
     }
 
+    @Test
+    void shouldLeaveTheFollowersLogUsableWhenStoppedWhileAppending() throws Exception {
+        // Given a follower whose log reads the clock (to decide on rolling a segment) just before it writes
+        leader = replica(LEADER, LEADER, 3, List.of(LEADER, FOLLOWER));
+        leader.appendRecordsToLeader(records("a-", 10), (short) 1);
+        leader.appendRecordsToLeader(records("b-", 10), (short) 1);
+        HookedTime followerTime = new HookedTime(time);
+        follower = replica(FOLLOWER, LEADER, 3, List.of(LEADER, FOLLOWER), followerTime);
+        leaderServer = serve(leader);
+
+        // When the fetcher is told to stop in the middle of its first append (this broker became leader, say)
+        followerTime.onFetcherThread(() -> fetcher.shutdown());
+        fetcher = startFetcher(leaderServer.port(), 3, config(1024 * 1024));
+        fetcher.join(TIMEOUT.toMillis());
+        assertThat(fetcher.isAlive()).isFalse();
+        fetcher = null;
+
+        // Then the log still works: stopping must not close the segment files under it
+        // (an interrupt during FileChannel I/O does: ClosedByInterruptException)
+        long end = follower.logEndOffset();
+        apply(follower, FOLLOWER, 4, List.of(FOLLOWER));
+        follower.appendRecordsToLeader(records("mine-", 2), (short) 1);
+        follower.log().flush(follower.logEndOffset());
+        assertThat(values(follower.log())).hasSize((int) end + 2).endsWith("mine-0", "mine-1");
+    }
+
     /** A replica on broker {@code brokerId} with its own log, in the state the controller gave it. */
     private Partition replica(int brokerId, int leaderId, int epoch, List<Integer> isr) throws IOException {
+        return replica(brokerId, leaderId, epoch, isr, time);
+    }
+
+    private Partition replica(int brokerId, int leaderId, int epoch, List<Integer> isr, Time logTime) throws IOException {
         Log log = Log.open(TP, tmp.resolve("broker-" + brokerId).resolve("orders-0").toFile(), LogConfig.create(Map.of(), Map.of()),
-            time, scheduler, true, 0, -1, -1);
+            logTime, scheduler, true, 0, -1, -1);
         toClose.add(log::close);
         Partition partition = new Partition(TP, brokerId, time, isrWriter, id -> true);
         apply(partition, log, leaderId, epoch, isr);
@@ -222,7 +256,7 @@ class ReplicaFetcherTest {
     }
 
     private ReplicaFetcher startFetcher(int port, int leaderEpoch, FetcherConfig config) {
-        ReplicaFetcher f = new ReplicaFetcher("test-fetcher", FOLLOWER, new BrokerClient("127.0.0.1", port, "test-fetcher", 5000),
+        ReplicaFetcher f = new ReplicaFetcher(FETCHER_THREAD, FOLLOWER, new BrokerClient("127.0.0.1", port, "test-fetcher", 5000),
             config, quota, time);
         f.add(new ReplicaFetcher.Fetching(follower, TOPIC_ID, leaderEpoch));
         f.start();
@@ -287,5 +321,45 @@ class ReplicaFetcherTest {
             throw new java.io.UncheckedIOException(e);
         }
         return buffer.flip();
+    }
+
+    /** The test's clock, which runs a hook once when the fetcher thread next reads it. */
+    private static final class HookedTime implements Time {
+        private final Time clock;
+        private final AtomicReference<Runnable> hook = new AtomicReference<>();
+
+        HookedTime(Time clock) {
+            this.clock = clock;
+        }
+
+        void onFetcherThread(Runnable action) {
+            hook.set(action);
+        }
+
+        @Override
+        public long milliseconds() {
+            if (Thread.currentThread().getName().equals(FETCHER_THREAD)) {
+                Runnable action = hook.getAndSet(null);
+                if (action != null) {
+                    action.run();
+                }
+            }
+            return clock.milliseconds();
+        }
+
+        @Override
+        public long nanoseconds() {
+            return clock.nanoseconds();
+        }
+
+        @Override
+        public void sleep(long ms) {
+            clock.sleep(ms);
+        }
+
+        @Override
+        public void waitObject(Object obj, Supplier<Boolean> condition, long deadlineMs) throws InterruptedException {
+            clock.waitObject(obj, condition, deadlineMs);
+        }
     }
 }
