@@ -5,6 +5,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -34,12 +35,19 @@ class NettyLeakCheckTest {
         assertThat(containers.succeeded().count()).isPositive();
     }
 
+    /** Runs the class with the extension, at the paranoid level whatever the build chose (-Dnetty.leak.level). */
     private static Events run(Class<?> testClass) {
-        return EngineTestKit.engine("junit-jupiter")
-            .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
-            .selectors(selectClass(testClass))
-            .execute()
-            .containerEvents();
+        ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+        try {
+            return EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+                .selectors(selectClass(testClass))
+                .execute()
+                .containerEvents();
+        } finally {
+            ResourceLeakDetector.setLevel(level);
+        }
     }
 
     /** Run only through the engine test kit above (Surefire does not pick nested classes). */
