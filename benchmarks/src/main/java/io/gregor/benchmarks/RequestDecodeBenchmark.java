@@ -160,6 +160,16 @@ public class RequestDecodeBenchmark {
         }
 
         @Override
+        public short minVersion() {
+            return 3;
+        }
+
+        @Override
+        public short maxVersion() {
+            return 13;
+        }
+
+        @Override
         public CompletableFuture<ApiMessage> handle(RequestContext context, ProduceRequestData request) {
             return CompletableFuture.completedFuture(null);
         }

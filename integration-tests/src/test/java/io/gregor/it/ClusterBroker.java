@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One broker of a {@link GregorCluster}: a {@code bin/gregor start} process with a fixed id,
+ * One broker of a {@link ProcessCluster}: a {@code bin/gregor start} process with a fixed id,
  * port and working directory, so that it can be killed, frozen and started again as the same
  * broker. Each start writes its output to a new file ({@code broker-1.log}, {@code broker-1.2.log}, ...).
  */

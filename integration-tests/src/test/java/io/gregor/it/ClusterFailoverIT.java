@@ -34,7 +34,7 @@ class ClusterFailoverIT {
     private static final int CONTROLLER_ROUND = 2;
 
     @RegisterExtension
-    final GregorCluster cluster = GregorCluster.withBrokers(3);
+    final ProcessCluster cluster = ProcessCluster.withBrokers(3);
 
     /** What one round measured. */
     private record Round(int number, int victim, String role, List<Integer> partitionsLed, long newLeaderMs, long newControllerMs,

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ClusterShutdownIT {
     @RegisterExtension
-    final GregorCluster cluster = GregorCluster.withBrokers(3);
+    final ProcessCluster cluster = ProcessCluster.withBrokers(3);
 
     @Test
     void shouldStopEveryBrokerPromptlyWhenAllAreStoppedAtOnce() throws Exception {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterToolsIT {
     @RegisterExtension
-    static final GregorCluster cluster = GregorCluster.withBrokers(3);
+    static final ProcessCluster cluster = ProcessCluster.withBrokers(3);
 
     @TempDir
     Path scratch;

@@ -36,7 +36,7 @@ class ConsumerGroupFailoverIT {
     private static final int OFFSETS_PARTITIONS = 3;
 
     @RegisterExtension
-    final GregorCluster cluster = GregorCluster.withBrokers(3)
+    final ProcessCluster cluster = ProcessCluster.withBrokers(3)
         .config("offsets.topic.replication.factor", "3")
         .config("offsets.topic.num.partitions", Integer.toString(OFFSETS_PARTITIONS));
 

@@ -32,7 +32,7 @@ class FrozenFollowerIT {
     private static final long LAG_TIME_MS = 3_000;
 
     @RegisterExtension
-    final GregorCluster cluster = GregorCluster.withBrokers(3)
+    final ProcessCluster cluster = ProcessCluster.withBrokers(3)
         .config("replica.lag.time.max.ms", Long.toString(LAG_TIME_MS))
         .config("zookeeper.session.timeout.ms", "20000");
 

@@ -75,6 +75,11 @@ final class GregorProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(logFile.toFile());
         builder.environment().put("GREGOR_HEAP_OPTS", "-Xms32m -Xmx256m");
+        String leakLevel = System.getProperty("io.netty.leakDetection.level");
+        if (leakLevel != null) {
+            // The leak detection level the build gives the test JVM (paranoid): leaks show as LEAK: in the broker log.
+            builder.environment().put("GREGOR_JVM_OPTS", "-Dio.netty.leakDetection.level=" + leakLevel);
+        }
         Process process = builder.start();
         RUNNING.add(process);
         process.onExit().thenRun(() -> RUNNING.remove(process));

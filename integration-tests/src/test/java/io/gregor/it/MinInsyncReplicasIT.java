@@ -31,7 +31,7 @@ class MinInsyncReplicasIT {
     private static final String TOPIC = "min-isr";
 
     @RegisterExtension
-    final GregorCluster cluster = GregorCluster.withBrokers(3);
+    final ProcessCluster cluster = ProcessCluster.withBrokers(3);
 
     @Test
     void shouldRejectAcksAllWithNotEnoughReplicasWhenOnlyTheLeaderIsAlive() throws Exception {

@@ -29,13 +29,14 @@ public interface ApiHandler<Q extends ApiMessage> {
 
     ApiKeys apiKey();
 
-    default short minVersion() {
-        return apiKey().oldestVersion();
-    }
+    /**
+     * The oldest version this handler was written for. Stated as a literal in each handler, not
+     * derived from kafka-clients, so that a kafka-clients upgrade cannot widen what is advertised.
+     */
+    short minVersion();
 
-    default short maxVersion() {
-        return apiKey().latestVersion(false);
-    }
+    /** The newest version this handler implements; see {@link #minVersion()}. */
+    short maxVersion();
 
     /**
      * @return the response; a future completed with {@code null} means "send no response"

@@ -56,8 +56,17 @@ public final class ApiRegistry {
     public static final class Builder {
         private final Map<ApiKeys, ApiHandler<?>> handlers = new EnumMap<>(ApiKeys.class);
 
+        /**
+         * @throws IllegalArgumentException for a second handler of one API, a version range
+         *         kafka-clients cannot parse, or an ApiVersions handler (the registry answers
+         *         ApiVersions itself, from what is registered)
+         */
         public Builder register(ApiHandler<?> handler) {
             ApiKeys key = handler.apiKey();
+            if (key == ApiKeys.API_VERSIONS) {
+                // It would be replaced by the registry's own without a word.
+                throw new IllegalArgumentException("API_VERSIONS is answered by the registry; do not register a handler for it");
+            }
             if (handler.minVersion() < key.oldestVersion() || handler.maxVersion() > key.latestVersion(true)
                 || handler.minVersion() > handler.maxVersion()) {
                 throw new IllegalArgumentException("Handler for " + key + " declares versions "

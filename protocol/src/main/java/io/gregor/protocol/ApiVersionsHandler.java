@@ -28,6 +28,18 @@ final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData> {
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        // v5 (KIP-1242) asks the broker to check the cluster id and node id the client expects
+        // and to reject misrouted connections; this handler does not know either, so it stops at v4.
+        return 4;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiVersionsRequestData request) {
         ApiVersionsResponseData response = new ApiVersionsResponseData();
         if (context.apiVersion() >= 3 && !(valid(request.clientSoftwareName()) && valid(request.clientSoftwareVersion()))) {

@@ -3,6 +3,7 @@ package io.gregor.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * parts: {@link MemoryRecords} are wrapped (no copy) and {@link FileRegionRecords} become
  * {@link DefaultFileRegion}s whose {@code deallocate} does not close the segment's channel.
  * {@link #parts()} returns the parts in wire order; the caller owns them and passes them to
- * the channel, which releases them once written.
+ * the channel, which releases them once written. If writing fails, {@link #releaseAll()}
+ * releases everything instead.
  *
  * <p>Not thread-safe; one instance per response.
  */
@@ -96,6 +98,15 @@ final class NettyWritable implements Writable {
         cutHead();
         head.release();
         return parts;
+    }
+
+    /** Gives up: releases the parts cut so far and the head buffer (when writing the message failed). */
+    void releaseAll() {
+        for (Object part : parts) {
+            ReferenceCountUtil.release(part);
+        }
+        parts.clear();
+        head.release();
     }
 
     /** A file region over a segment channel that Netty must not close when released. */

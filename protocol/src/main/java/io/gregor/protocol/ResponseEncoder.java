@@ -18,6 +18,8 @@ public final class ResponseEncoder {
 
     /**
      * @return buffers and file regions in wire order; ownership passes to the caller
+     * @throws RuntimeException when the body cannot be written at {@code version} (nothing is
+     *         left allocated then)
      */
     public static List<Object> encode(ByteBufAllocator alloc, int correlationId, short headerVersion,
                                       ApiMessage body, short version) {
@@ -29,8 +31,14 @@ public final class ResponseEncoder {
         ByteBuf head = alloc.buffer(4 + size.sizeExcludingZeroCopy());
         head.writeInt(size.totalSize());
         NettyWritable writable = new NettyWritable(head);
-        header.write(writable, cache, headerVersion);
-        body.write(writable, cache, version);
+        try {
+            header.write(writable, cache, headerVersion);
+            body.write(writable, cache, version);
+        } catch (RuntimeException e) {
+            // E.g. a field the version does not have: the parts cut so far would otherwise leak.
+            writable.releaseAll();
+            throw e;
+        }
         return writable.parts();
     }
 }

@@ -92,9 +92,18 @@ final class ReplicaFetcher extends Thread {
         return partitions.isEmpty();
     }
 
+    /**
+     * Stops the thread without interrupting it: an interrupt that lands while it reads or writes
+     * a segment closes that segment's FileChannel (ClosedByInterruptException), which breaks the
+     * log for whoever uses it next, e.g. this broker as the partition's new leader. A wait (idle
+     * or backoff) is woken instead, and a blocking read from the leader ends when the socket is
+     * closed.
+     */
     void shutdown() {
         running = false;
-        interrupt();
+        synchronized (changed) {
+            changed.notifyAll();
+        }
         client.close();
     }
 
@@ -104,7 +113,9 @@ final class ReplicaFetcher extends Thread {
             try {
                 if (partitions.isEmpty()) {
                     synchronized (changed) {
-                        changed.wait(1000);
+                        if (running) {
+                            changed.wait(1000);
+                        }
                     }
                     continue;
                 }
@@ -123,9 +134,14 @@ final class ReplicaFetcher extends Thread {
         client.close();
     }
 
+    /** Waits {@code replica.fetch.backoff.ms}, or less when stopped or given a partition. */
     private void backoff() {
         try {
-            Thread.sleep(config.fetchBackoffMs());
+            synchronized (changed) {
+                if (running) {
+                    changed.wait(config.fetchBackoffMs());
+                }
+            }
         } catch (InterruptedException e) {
             running = false;
         }
@@ -222,6 +238,10 @@ final class ReplicaFetcher extends Thread {
             return;
         }
         FetchResponseData response = client.send(ApiKeys.FETCH, ApiKeys.FETCH.latestVersion(false), request);
+        if (!running) {
+            // Stopped while waiting for the leader: the partitions may have another role by now.
+            return;
+        }
         if (response.errorCode() != Errors.NONE.code()) {
             throw new IOException("Fetch from " + client.address() + " failed: " + Errors.forCode(response.errorCode()));
         }

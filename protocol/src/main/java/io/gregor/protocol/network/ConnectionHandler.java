@@ -9,9 +9,12 @@ import io.gregor.protocol.RequestDecoder.Dispatch;
 import io.gregor.protocol.RequestDecoder.Reply;
 import io.gregor.protocol.ResponseEncoder;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -29,7 +32,16 @@ import org.slf4j.LoggerFactory;
  * <p>Requests are pipelined: each is dispatched as soon as it is decoded, and its response
  * waits in a queue until every earlier one has been written. A handler that answers "no
  * response" (acks=0 produce) still takes its place in the queue. When too many responses are
- * outstanding the connection stops reading until the queue drains (back-pressure).
+ * outstanding (256) the connection stops reading, and reads again once fewer than half are
+ * (back-pressure).
+ *
+ * <p>A handler that asks to close the connection ({@link RequestContext#closeConnection()})
+ * gets it closed once every response up to its own slot has been written out; nothing after
+ * that slot is read, dispatched or answered.
+ *
+ * <p>Buffer ownership: each inbound frame is released as soon as its handler's {@code handle}
+ * returns (or when the frame is answered or dropped without a handler); encoded responses pass
+ * to the channel, which releases them once written.
  *
  * <p>Event-loop confined; handler futures may complete on any thread and are hopped back.
  */
@@ -43,7 +55,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Pending> outstanding = new ArrayDeque<>();
     private String connectionId;
     private ChannelHandlerContext ctx;
-    private boolean closeAfterDrain;
+    /** A handler asked to close the connection: no further request is read or dispatched. */
+    private boolean closing;
 
     public ConnectionHandler(ApiRegistry registry, String listenerName) {
         this.decoder = new RequestDecoder(registry);
@@ -54,6 +67,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final class Pending {
         final RequestHeader header;
         boolean done;
+        /** The handler asked to close the connection once this slot's turn comes. */
+        boolean closeAfter;
+        /** This slot's turn came: its response (if any) was written. */
+        boolean drained;
         ApiMessage response;
         short version;
         short headerVersion;
@@ -73,6 +90,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        if (closing) {
+            frame.release();
+            return;
+        }
         Decoded decoded;
         try {
             decoded = decoder.decode(frame.nioBuffer());
@@ -81,6 +102,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             log.warn("Closing connection {}: {}", connectionId, e.getMessage());
             ctx.close();
             return;
+        } catch (RuntimeException | Error e) {
+            frame.release();
+            throw e;
         }
         Pending pending = new Pending(decoded.header());
         outstanding.add(pending);
@@ -92,13 +116,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         Dispatch dispatch = (Dispatch) decoded;
         CompletableFuture<ApiMessage> result;
         try {
-            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            RequestContext context = new RequestContext(dispatch.header(), connectionId,
-                remote == null ? null : remote.getAddress(), listenerName, ctx.channel().eventLoop(),
-                () -> ctx.executor().execute(() -> {
-                    closeAfterDrain = true;
-                    maybeCloseAfterDrain();
-                }));
+            InetAddress clientAddress = ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+            RequestContext context = new RequestContext(dispatch.header(), connectionId, clientAddress, listenerName,
+                ctx.channel().eventLoop(), () -> onEventLoop(() -> closeAfter(pending)));
             result = dispatch.handler().handle(context, dispatch.body());
         } catch (Throwable t) {
             result = CompletableFuture.failedFuture(t);
@@ -106,7 +126,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             frame.release();
         }
         if (result.isDone() && ctx.executor().inEventLoop()) {
-            onHandled(pending, dispatch, result.getNow(null), null);
+            // Runs at once. Not getNow(), which throws for a failed future instead of answering with the error.
+            result.whenComplete((response, error) -> onHandled(pending, dispatch, response, error));
         } else {
             result.whenComplete((response, error) -> ctx.executor().execute(() -> onHandled(pending, dispatch, response, error)));
         }
@@ -133,8 +154,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             pending.headerVersion = headerVersion;
             pending.done = true;
             boolean wrote = false;
-            while (!outstanding.isEmpty() && outstanding.peekFirst().done) {
+            boolean close = false;
+            while (!close && !outstanding.isEmpty() && outstanding.peekFirst().done) {
                 Pending head = outstanding.pollFirst();
+                head.drained = true;
                 if (head.response != null && ctx.channel().isActive()) {
                     List<Object> parts = ResponseEncoder.encode(ctx.alloc(), head.header.correlationId(),
                         head.headerVersion, head.response, head.version);
@@ -143,12 +166,16 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     }
                     wrote = true;
                 }
+                close = head.closeAfter;
             }
             if (wrote) {
                 ctx.flush();
             }
-            maybeCloseAfterDrain();
-            if (!ctx.channel().config().isAutoRead() && outstanding.size() < MAX_OUTSTANDING / 2) {
+            if (close) {
+                closeAfterWrites();
+                return;
+            }
+            if (!closing && !ctx.channel().config().isAutoRead() && outstanding.size() < MAX_OUTSTANDING / 2) {
                 ctx.channel().config().setAutoRead(true);
             }
         } catch (RuntimeException e) {
@@ -157,9 +184,35 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void maybeCloseAfterDrain() {
-        if (closeAfterDrain && outstanding.isEmpty()) {
-            ctx.close();
+    /**
+     * Closes the connection right after {@code pending}'s response (and every earlier one) is
+     * written. Requests after it get no answer (the client reconnects anyway); those not yet
+     * dispatched are dropped, as Kafka, which reads one request at a time, never reads them.
+     */
+    private void closeAfter(Pending pending) {
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
+        if (pending.drained) {
+            closeAfterWrites();
+        } else {
+            pending.closeAfter = true;
+        }
+    }
+
+    /**
+     * {@code ctx.close()} would fail writes still in the outbound buffer (a large response the
+     * socket has not taken yet); an empty write completes only after them, so closing from its
+     * listener lets every queued byte go out first.
+     */
+    private void closeAfterWrites() {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void onEventLoop(Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+        } else {
+            ctx.executor().execute(task);
         }
     }
 

@@ -25,6 +25,16 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 2;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, AlterConfigsRequestData request) {
         AlterConfigsResponseData response = new AlterConfigsResponseData();
         List<CompletableFuture<Void>> pending = new ArrayList<>();

@@ -31,6 +31,16 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler<Alte
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 1;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, AlterPartitionReassignmentsRequestData request) {
         Map<TopicPartition, java.util.List<Integer>> requests = new LinkedHashMap<>();
         for (AlterPartitionReassignmentsRequestData.ReassignableTopic t : request.topics()) {

@@ -29,6 +29,16 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 3;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, CreatePartitionsRequestData request) {
         CreatePartitionsResponseData response = new CreatePartitionsResponseData();
         List<CompletableFuture<Void>> pending = new ArrayList<>();

@@ -44,6 +44,16 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     }
 
     @Override
+    public short minVersion() {
+        return 2;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 7;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, CreateTopicsRequestData request) {
         Set<String> seen = new HashSet<>();
         Set<String> duplicates = new HashSet<>();

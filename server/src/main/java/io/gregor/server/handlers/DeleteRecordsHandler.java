@@ -38,6 +38,16 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 2;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, DeleteRecordsRequestData request) {
         return CompletableFuture.supplyAsync(() -> deleteRecords(request), executor);
     }

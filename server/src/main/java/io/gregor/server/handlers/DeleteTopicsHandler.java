@@ -32,6 +32,16 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     }
 
     @Override
+    public short minVersion() {
+        return 1;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 6;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, DeleteTopicsRequestData request) {
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
         List<CompletableFuture<Void>> pending = new ArrayList<>();

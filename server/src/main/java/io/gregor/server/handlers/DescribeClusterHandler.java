@@ -29,6 +29,16 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 2;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, DescribeClusterRequestData request) {
         MetadataImage image = cache.image();
         DescribeClusterResponseData response = new DescribeClusterResponseData()

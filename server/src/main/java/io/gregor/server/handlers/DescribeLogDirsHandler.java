@@ -31,6 +31,16 @@ public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsR
     }
 
     @Override
+    public short minVersion() {
+        return 1;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 5;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, DescribeLogDirsRequestData request) {
         DescribeLogDirsResponseData response = new DescribeLogDirsResponseData();
         for (File dir : logDirs) {

@@ -29,6 +29,16 @@ public final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequest
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 2;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ElectLeadersRequestData request) {
         if (request.electionType() < 0 || request.electionType() > 1) {
             return CompletableFuture.completedFuture(new ElectLeadersResponseData().setErrorCode(Errors.INVALID_REQUEST.code()));

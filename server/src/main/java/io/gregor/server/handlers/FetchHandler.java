@@ -51,6 +51,16 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     }
 
     @Override
+    public short minVersion() {
+        return 4;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 18;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, FetchRequestData request) {
         short version = context.apiVersion();
         if (request.sessionId() != 0) {

@@ -26,6 +26,16 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 1;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, IncrementalAlterConfigsRequestData request) {
         IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
         List<CompletableFuture<Void>> pending = new ArrayList<>();

@@ -32,6 +32,16 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 5;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, InitProducerIdRequestData request) {
         if (request.transactionalId() != null) {
             return CompletableFuture.completedFuture(new InitProducerIdResponseData().setErrorCode(Errors.UNSUPPORTED_VERSION.code())

@@ -39,6 +39,16 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
     }
 
     @Override
+    public short minVersion() {
+        return 1;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 11;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ListOffsetsRequestData request) {
         MetadataImage image = cache.image();
         // LeaderEpoch exists from v4 on and is not ignorable: setting it in an older version's

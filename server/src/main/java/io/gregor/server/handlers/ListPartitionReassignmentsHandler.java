@@ -29,6 +29,16 @@ public final class ListPartitionReassignmentsHandler implements ApiHandler<ListP
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 0;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ListPartitionReassignmentsRequestData request) {
         List<TopicPartition> only = null;
         if (request.topics() != null) {

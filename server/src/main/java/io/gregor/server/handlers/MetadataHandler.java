@@ -53,6 +53,16 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 13;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, MetadataRequestData request) {
         short version = context.apiVersion();
         boolean allTopics = request.topics() == null || (version == 0 && request.topics().isEmpty());

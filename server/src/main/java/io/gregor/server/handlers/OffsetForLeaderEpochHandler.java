@@ -35,6 +35,16 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetForLe
     }
 
     @Override
+    public short minVersion() {
+        return 2;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 4;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, OffsetForLeaderEpochRequestData request) {
         OffsetForLeaderEpochResponseData response = new OffsetForLeaderEpochResponseData();
         for (OffsetForLeaderEpochRequestData.OffsetForLeaderTopic t : request.topics()) {

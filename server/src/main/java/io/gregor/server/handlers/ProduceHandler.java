@@ -48,6 +48,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     @Override
+    public short minVersion() {
+        return 3;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 13;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ProduceRequestData request) {
         short acks = request.acks();
         short version = context.apiVersion();

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The README's example is the code of {@link GreetingsExampleTest}, so it runs and cannot drift. */
+/** The README's example is the code of {@link GreetingsExampleIT}, so it runs and cannot drift. */
 class ReadmeExampleTest {
 
     @Test
@@ -15,7 +15,7 @@ class ReadmeExampleTest {
         String section = readme.substring(readme.indexOf("<!-- example:start -->"), readme.indexOf("<!-- example:end -->"));
         String code = section.substring(section.indexOf("```java\n") + "```java\n".length(), section.lastIndexOf("```"));
 
-        String source = Files.readString(Path.of("src/test/java/io/gregor/testkit/example/GreetingsExampleTest.java"));
+        String source = Files.readString(Path.of("src/test/java/io/gregor/testkit/example/GreetingsExampleIT.java"));
 
         assertThat(code).contains("@GregorCluster");
         assertThat(source).contains(code);

@@ -26,6 +26,16 @@ public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 3;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, DeleteGroupsRequestData request) {
         List<String> ids = request.groupsNames();
         List<CompletableFuture<Errors>> results = new ArrayList<>();

@@ -32,6 +32,16 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 6;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, DescribeGroupsRequestData request) {
         List<CompletableFuture<DescribedGroup>> described = new ArrayList<>();
         for (String groupId : request.groups()) {

@@ -45,6 +45,16 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 6;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, FindCoordinatorRequestData request) {
         short version = context.apiVersion();
         List<String> keys = version >= 4 ? request.coordinatorKeys() : List.of(request.key());

@@ -23,6 +23,16 @@ public final class HeartbeatHandler implements ApiHandler<HeartbeatRequestData> 
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 4;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, HeartbeatRequestData request) {
         return coordinator.heartbeat(request.groupId(), request.memberId(), request.groupInstanceId(), request.generationId())
             .thenApply(error -> new HeartbeatResponseData().setErrorCode(error.code()));

@@ -22,6 +22,16 @@ public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> 
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 9;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, JoinGroupRequestData request) {
         String host = context.clientAddress() == null ? "" : context.clientAddress().toString();
         return coordinator.joinGroup(request, context.apiVersion(), context.clientId(), host).thenApply(r -> r);

@@ -26,6 +26,16 @@ public final class LeaveGroupHandler implements ApiHandler<LeaveGroupRequestData
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 5;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, LeaveGroupRequestData request) {
         boolean batch = context.apiVersion() >= 3;
         List<GroupCoordinator.Leaving> leaving = new ArrayList<>();

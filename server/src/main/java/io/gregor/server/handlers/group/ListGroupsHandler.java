@@ -24,6 +24,16 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 5;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ListGroupsRequestData request) {
         if (context.apiVersion() >= 5 && request.typesFilter() != null && !request.typesFilter().isEmpty()
             && request.typesFilter().stream().noneMatch(t -> t.equalsIgnoreCase("classic"))) {

@@ -35,6 +35,16 @@ public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequest
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 0;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, OffsetDeleteRequestData request) {
         MetadataImage image = cache.image();
         Map<TopicPartition, Errors> rejected = new LinkedHashMap<>();

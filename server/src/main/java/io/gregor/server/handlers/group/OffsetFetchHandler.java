@@ -38,6 +38,16 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         return ApiKeys.OFFSET_FETCH;
     }
 
+    @Override
+    public short minVersion() {
+        return 1;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 10;
+    }
+
     /** One requested group: its id and partitions (null = all). */
     private record Ask(String groupId, List<TopicPartition> partitions) {
     }

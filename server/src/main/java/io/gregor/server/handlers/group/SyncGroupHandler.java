@@ -22,6 +22,16 @@ public final class SyncGroupHandler implements ApiHandler<SyncGroupRequestData> 
     }
 
     @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 5;
+    }
+
+    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, SyncGroupRequestData request) {
         return coordinator.syncGroup(request, context.apiVersion()).thenApply(r -> r);
     }
