@@ -14,4 +14,11 @@ package io.gregor.replication;
  */
 public record FetcherConfig(int fetchMaxBytes, int fetchResponseMaxBytes, int fetchWaitMaxMs, int fetchMinBytes, int fetchBackoffMs,
                             int socketTimeoutMs, int fetchersPerBroker, String listenerName) {
+    /**
+     * The versions a follower sends, pinned like the handlers' versions (a newer kafka-clients
+     * must not change what brokers ask each other): the latest the leader's handlers serve,
+     * which the server's tests check.
+     */
+    public static final short FETCH_VERSION = 18;
+    public static final short OFFSET_FOR_LEADER_EPOCH_VERSION = 4;
 }

@@ -169,7 +169,7 @@ final class ReplicaFetcher extends Thread {
                 .setCurrentLeaderEpoch(f.leaderEpoch).setLeaderEpoch(f.partition.log().leaderEpochs().latestEpoch()));
         }
         OffsetForLeaderEpochResponseData response = client.send(ApiKeys.OFFSET_FOR_LEADER_EPOCH,
-            ApiKeys.OFFSET_FOR_LEADER_EPOCH.latestVersion(false), request);
+            FetcherConfig.OFFSET_FOR_LEADER_EPOCH_VERSION, request);
         for (OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult topic : response.topics()) {
             for (OffsetForLeaderEpochResponseData.EpochEndOffset p : topic.partitions()) {
                 Fetching f = partitions.get(new TopicPartition(topic.topic(), p.partition()));
@@ -237,7 +237,7 @@ final class ReplicaFetcher extends Thread {
             backoff();
             return;
         }
-        FetchResponseData response = client.send(ApiKeys.FETCH, ApiKeys.FETCH.latestVersion(false), request);
+        FetchResponseData response = client.send(ApiKeys.FETCH, FetcherConfig.FETCH_VERSION, request);
         if (!running) {
             // Stopped while waiting for the leader: the partitions may have another role by now.
             return;
