@@ -195,10 +195,6 @@ public final class Partition {
         watchers.add(watcher);
     }
 
-    int watcherCount() {
-        return watchers.size();
-    }
-
     private void requireLeader() {
         if (!isLeader() || log == null) {
             throw new NotLeaderOrFollowerException("Broker " + localBrokerId + " is not the leader of " + topicPartition

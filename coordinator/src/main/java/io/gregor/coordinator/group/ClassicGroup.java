@@ -189,16 +189,6 @@ final class ClassicGroup {
         return pendingMembers.isEmpty();
     }
 
-    int awaitingJoinCount() {
-        int n = 0;
-        for (GroupMember m : members.values()) {
-            if (m.isAwaitingJoin()) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     /** Topics the members subscribe to, when the group uses the consumer protocol and it can be parsed. */
     Optional<Set<String>> subscribedTopics() {
         if (!"consumer".equals(protocolType) || protocolName == null) {

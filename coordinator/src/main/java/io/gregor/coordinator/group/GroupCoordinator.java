@@ -71,11 +71,6 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
-    /** Whether this broker currently coordinates (and has loaded) the group. */
-    public boolean isCoordinatorFor(String groupId) {
-        return runtime.isActive(partitionFor(groupId));
-    }
-
     // ---------------------------------------------------------------- leadership
 
     /** This broker leads offsets partition {@code partition} at {@code leaderEpoch}: load its groups. */
@@ -174,16 +169,6 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<OffsetOps.DeleteOffsetsResult> deleteOffsets(String groupId, List<TopicPartition> partitions) {
         return write(groupId, e -> new OffsetOps.DeleteOffsetsResult(e, Map.of()), shard -> shard.offsets.deleteOffsets(groupId, partitions));
-    }
-
-    /** Runs offset expiration on every loaded shard now (normally periodic). */
-    public CompletableFuture<Integer> expireOffsetsNow() {
-        List<CompletableFuture<Integer>> all = new ArrayList<>();
-        for (int p : runtime.partitions()) {
-            all.add(runtime.write(p, null, shard -> shard.offsets.expire()).handle((n, e) -> e == null ? n : 0));
-        }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-            .thenApply(v -> all.stream().mapToInt(CompletableFuture::join).sum());
     }
 
     public CompletableFuture<DescribedGroup> describeGroup(String groupId, short version) {

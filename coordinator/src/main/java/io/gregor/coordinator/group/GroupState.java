@@ -40,13 +40,4 @@ public enum GroupState {
             default: return EnumSet.of(STABLE, PREPARING_REBALANCE, COMPLETING_REBALANCE, EMPTY, DEAD);
         }
     }
-
-    public static GroupState fromDisplayName(String name) {
-        for (GroupState s : values()) {
-            if (s.displayName.equalsIgnoreCase(name)) {
-                return s;
-            }
-        }
-        return null;
-    }
 }

@@ -202,11 +202,6 @@ public final class LogCleaner implements AutoCloseable {
         return new Ratio(dirty, ratio, overdue);
     }
 
-    /** Where a log has been cleaned up to (for tests and DescribeLogDirs-like tools). */
-    public long cleanPoint(TopicPartition tp) {
-        return cleanPoints.getOrDefault(tp, 0L);
-    }
-
     /** Forgets a deleted log. */
     public void remove(TopicPartition tp) {
         cleanPoints.remove(tp);

@@ -120,17 +120,6 @@ public final class LeaderEpochCache {
         return latest;
     }
 
-    /** Epoch of the batch holding {@code offset}, or {@link #UNDEFINED_EPOCH}. */
-    public synchronized int epochFor(long offset) {
-        int epoch = UNDEFINED_EPOCH;
-        for (EpochEntry e : entries) {
-            if (e.startOffset() <= offset) {
-                epoch = e.epoch();
-            }
-        }
-        return epoch;
-    }
-
     /**
      * The largest epoch {@code <=} the requested one and the offset where it ended (the start of
      * the next epoch, or the log end for the latest epoch). Unknown (older than anything kept):

@@ -98,8 +98,4 @@ public final class BatchHeader {
     public static boolean isControl(ByteBuffer b, int at) {
         return (attributes(b, at) & CONTROL_MASK) != 0;
     }
-
-    public static boolean isCompressed(ByteBuffer b, int at) {
-        return (attributes(b, at) & COMPRESSION_MASK) != 0;
-    }
 }

@@ -167,10 +167,6 @@ public final class Log implements ReadableLog, Closeable {
         return state.segments().active();
     }
 
-    public ProducerStateManager producerStateForReadOnlyUse() {
-        return state.producerState();
-    }
-
     // ---- appends ----
 
     /**

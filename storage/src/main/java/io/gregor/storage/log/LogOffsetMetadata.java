@@ -15,8 +15,4 @@ public record LogOffsetMetadata(long offset, long segmentBaseOffset, int relativ
     public boolean positionKnown() {
         return segmentBaseOffset != UNKNOWN_SEGMENT;
     }
-
-    public boolean onSameSegment(LogOffsetMetadata other) {
-        return positionKnown() && segmentBaseOffset == other.segmentBaseOffset;
-    }
 }
