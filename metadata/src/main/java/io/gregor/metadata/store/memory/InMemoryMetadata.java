@@ -68,7 +68,8 @@ public final class InMemoryMetadata implements MetadataView, BrokerRegistry, Clu
     private int controllerId = -1;
     private ControllerEpoch controllerEpoch;
     private long lastProducerId = -1;
-    private long imageVersion;
+    /** The last image queued for publication. */
+    private MetadataImage latest;
     private Exception nextFailure;
 
     /** A topic node and its partitions' state nodes. */
@@ -89,7 +90,8 @@ public final class InMemoryMetadata implements MetadataView, BrokerRegistry, Clu
     public InMemoryMetadata(int brokerId) {
         this.brokerId = brokerId;
         synchronized (this) {
-            this.publisher = new ImagePublisher(buildImage());
+            latest = buildImage(1);
+            this.publisher = new ImagePublisher(latest);
         }
     }
 
@@ -106,7 +108,7 @@ public final class InMemoryMetadata implements MetadataView, BrokerRegistry, Clu
             if (controllerId == brokerId) {
                 controllerId = -1;
             }
-            publisher.enqueuePublish(buildImage());
+            maybePublish();
         }
         publisher.runPending();
         election.expire(brokerId);
@@ -373,7 +375,10 @@ public final class InMemoryMetadata implements MetadataView, BrokerRegistry, Clu
         T apply() throws Exception;
     }
 
-    /** Applies a write to the model and publishes the image that shows it (once no other publication is in progress). */
+    /**
+     * Applies a write to the model and publishes the image that shows it, if it changed anything
+     * (a write that fails its version check changes nothing, and ZooKeeper sends no event).
+     */
     private <T> T write(Write<T> write) throws Exception {
         T result;
         synchronized (this) {
@@ -383,14 +388,23 @@ public final class InMemoryMetadata implements MetadataView, BrokerRegistry, Clu
                 throw failure;
             }
             result = write.apply();
-            publisher.enqueuePublish(buildImage());
+            maybePublish();
         }
         publisher.runPending();
         return result;
     }
 
+    /** Queues the publication of the model, unless it is what was published last; called with the monitor held. */
+    private void maybePublish() {
+        MetadataImage next = buildImage(latest.version());
+        if (!next.equals(latest)) {
+            latest = buildImage(latest.version() + 1);
+            publisher.enqueuePublish(latest);
+        }
+    }
+
     /** The model as {@code MetadataCache} would publish it; called with the monitor held. */
-    private MetadataImage buildImage() {
+    private MetadataImage buildImage(long version) {
         Map<String, TopicImage> topicImages = new HashMap<>();
         Map<Uuid, String> names = new HashMap<>();
         topics.forEach((name, topic) -> {
@@ -405,7 +419,7 @@ public final class InMemoryMetadata implements MetadataView, BrokerRegistry, Clu
         Map<String, String> defaults = brokerConfigs.getOrDefault(ConfigStore.DEFAULT_BROKER_ENTITY, Map.of());
         Map<String, String> effective = new HashMap<>(defaults);
         effective.putAll(brokerConfigs.getOrDefault(Integer.toString(brokerId), Map.of()));
-        return new MetadataImage(++imageVersion, clusterId, controllerId, Map.copyOf(brokers), Collections.unmodifiableMap(topicImages),
+        return new MetadataImage(version, clusterId, controllerId, Map.copyOf(brokers), Collections.unmodifiableMap(topicImages),
             Collections.unmodifiableMap(names), Map.copyOf(effective), Map.copyOf(defaults));
     }
 }
