@@ -165,7 +165,7 @@ public final class Broker implements AutoCloseable {
         ConfigDescriber describer = new ConfigDescriber(config);
         Scheduler scheduler = new ThreadPoolScheduler(2, "gregor-scheduler");
         closeables.add(scheduler);
-        logManager = new LogManager(logManagerConfig(), topic -> topicLogConfig(describer, topic), Time.SYSTEM, scheduler);
+        logManager = new LogManager(logManagerConfig(config), topic -> topicLogConfig(describer, topic), Time.SYSTEM, scheduler);
         logManager.startup();
 
         phases.add("logs=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -179,7 +179,7 @@ public final class Broker implements AutoCloseable {
             }
         }, adminExecutor);
         replicaManager = new ReplicaManager(brokerId, logManager,
-            topic -> describer.logConfig(topic, cache.image().brokerConfigs()), Time.SYSTEM, isrWriter, fetcherConfig());
+            topic -> describer.logConfig(topic, cache.image().brokerConfigs()), Time.SYSTEM, isrWriter, fetcherConfig(config));
         cache.addListenerAndReplay(replicaManager).get(30, TimeUnit.SECONDS);
         GroupCoordinator groupCoordinator = new GroupCoordinator(groupConfig(), replicaManager, Time.SYSTEM, 1,
             config.intValue(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS), config.intValue(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS),
@@ -284,7 +284,8 @@ public final class Broker implements AutoCloseable {
         return describer.logConfig(image.topic(topic), image.brokerConfigs());
     }
 
-    private FetcherConfig fetcherConfig() {
+    /** The replica fetchers' settings ({@code replica.fetch.*}). */
+    static FetcherConfig fetcherConfig(BrokerConfig config) {
         return new FetcherConfig(config.intValue(BrokerConfig.REPLICA_FETCH_MAX_BYTES),
             config.intValue(BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES),
             config.intValue(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS),
@@ -304,7 +305,8 @@ public final class Broker implements AutoCloseable {
             config.intValue(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L);
     }
 
-    private LogManager.Config logManagerConfig() {
+    /** The log manager's settings ({@code log.*}, {@code log.cleaner.*}). */
+    static LogManager.Config logManagerConfig(BrokerConfig config) {
         return new LogManager.Config(config.logDirs(),
             config.intValue(BrokerConfig.NUM_RECOVERY_THREADS),
             config.longValue(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS),

@@ -10,13 +10,21 @@ import io.gregor.metadata.ReplicaAssignor;
 import io.gregor.metadata.SerialScheduler;
 import io.gregor.metadata.TopicImage;
 import io.gregor.metadata.store.memory.InMemoryMetadata;
+import io.gregor.metadata.store.TopicStore;
 import io.gregor.protocol.RequestContext;
+import io.gregor.replication.IsrWriter;
+import io.gregor.replication.ReplicaManager;
 import io.gregor.server.admin.ConfigAdmin;
 import io.gregor.server.admin.ConfigDescriber;
 import io.gregor.server.admin.InternalTopics;
 import io.gregor.server.admin.PartitionAdmin;
 import io.gregor.server.admin.TopicAdmin;
+import io.gregor.storage.log.LogManager;
+import io.gregor.storage.util.ThreadPoolScheduler;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +57,8 @@ public final class InMemoryBroker implements AutoCloseable {
     public final InternalTopics internalTopics;
     private final Executor adminExecutor = Runnable::run;
     private Controller controller;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private LogManager logManager;
     private int correlationId;
 
     private InMemoryBroker(int brokers, Map<String, String> overrides) throws Exception {
@@ -91,10 +101,48 @@ public final class InMemoryBroker implements AutoCloseable {
         return controller;
     }
 
+    /**
+     * Starts this broker's logs (in {@code log.dirs}, which the test sets to a temporary
+     * directory) and its replica manager, which follows the metadata: it leads the partitions
+     * whose state names broker 0 as leader. ISR changes are written to the store as the broker's
+     * IsrWriter does.
+     */
+    public ReplicaManager startReplicas() throws IOException {
+        ThreadPoolScheduler scheduler = new ThreadPoolScheduler(1, "test-scheduler");
+        closeables.add(scheduler);
+        logManager = new LogManager(Broker.logManagerConfig(config),
+            topic -> describer.logConfig(metadata.image().topic(topic), metadata.image().brokerConfigs()), Time.SYSTEM, scheduler);
+        logManager.startup();
+        closeables.add(logManager::close);
+        IsrWriter isrWriter = (tp, state, version) -> {
+            try {
+                return CompletableFuture.completedFuture(metadata.updatePartitionState(tp.topic(), tp.partition(), state, version,
+                    TopicStore.UNFENCED));
+            } catch (Exception e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        };
+        ReplicaManager replicaManager = new ReplicaManager(0, logManager,
+            topic -> describer.logConfig(topic, metadata.image().brokerConfigs()), Time.SYSTEM, isrWriter, Broker.fetcherConfig(config));
+        metadata.addListenerAndReplay(replicaManager).join();
+        closeables.add(replicaManager::shutdown);
+        return replicaManager;
+    }
+
+    /** The log manager of {@link #startReplicas()}. */
+    public LogManager logManager() {
+        return logManager;
+    }
+
     /** A request context on the PLAINTEXT listener. */
     public RequestContext context(ApiKeys api, short version) {
+        return context(api, version, null);
+    }
+
+    /** A request context on the PLAINTEXT listener whose connection runs on {@code eventLoop}. */
+    public RequestContext context(ApiKeys api, short version, EventLoop eventLoop) {
         return new RequestContext(new RequestHeader(api, version, "test-client", ++correlationId), "conn-1",
-            InetAddress.getLoopbackAddress(), LISTENER, null);
+            InetAddress.getLoopbackAddress(), LISTENER, eventLoop);
     }
 
     public RequestContext latest(ApiKeys api) {
@@ -144,6 +192,13 @@ public final class InMemoryBroker implements AutoCloseable {
     public void close() {
         if (controller != null) {
             controller.close();
+        }
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }
