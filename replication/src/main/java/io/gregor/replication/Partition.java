@@ -215,6 +215,14 @@ public final class Partition {
      * @throws NotEnoughReplicasException    acks=all with fewer in-sync replicas than min.insync.replicas
      */
     public LogAppendInfo appendRecordsToLeader(MemoryRecords records, short requiredAcks) {
+        return appendRecordsToLeader(records, requiredAcks, true);
+    }
+
+    /**
+     * Appends producer records as leader; with {@code mayBlock} false an append that would roll a
+     * segment or fsync is not made and {@code null} is returned (see {@link Log#appendAsLeader(MemoryRecords, int, boolean)}).
+     */
+    LogAppendInfo appendRecordsToLeader(MemoryRecords records, short requiredAcks, boolean mayBlock) {
         LogAppendInfo info;
         leaderIsrLock.readLock().lock();
         try {
@@ -225,7 +233,10 @@ public final class Partition {
                 throw new NotEnoughReplicasException("The size of the current ISR " + isr + " of " + topicPartition
                     + " is insufficient to satisfy the min.isr requirement of " + minIsr);
             }
-            info = l.appendAsLeader(records, leaderEpoch);
+            info = l.appendAsLeader(records, leaderEpoch, mayBlock);
+            if (info == null) {
+                return null;
+            }
             maybeIncrementHighWatermark();
         } finally {
             leaderIsrLock.readLock().unlock();
@@ -233,6 +244,13 @@ public final class Partition {
         wakeWatchers();
         return info;
     }
+
+    /**
+     * Appends handed to an append thread and not made yet. While there are any, a network
+     * thread must hand its appends to that thread too, or they would overtake the ones queued
+     * (a producer's requests arrive on one connection, hence one network thread, in order).
+     */
+    final java.util.concurrent.atomic.AtomicInteger queuedAppends = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Whether the in-sync replicas still satisfy min.insync.replicas (checked when an acks=all produce completes). */
     boolean hasEnoughInSyncReplicas() {
@@ -451,16 +469,22 @@ public final class Partition {
 
     // ---------------------------------------------------------------- follower
 
-    /** Appends records fetched from the leader. */
+    /**
+     * Appends records fetched from the leader, then follows its log start and high watermark. The
+     * log appends the whole batches of the response and leaves out a last batch cut short by the
+     * fetch size; it checks every batch first, so a corrupt or out-of-order one appends nothing
+     * and leaves the offsets as they were.
+     *
+     * @throws org.apache.kafka.common.errors.CorruptRecordException a batch with a bad size or CRC
+     * @throws org.apache.kafka.common.InvalidRecordException        a batch that is not v2 or whose
+     *         offsets do not continue the log
+     */
     void appendAsFollower(MemoryRecords records, long leaderHighWatermark, long leaderLogStart) {
         leaderIsrLock.readLock().lock();
         try {
             Log l = log;
             if (l == null || leaderId == localBrokerId) {
                 return;
-            }
-            for (var batch : records.batches()) {
-                batch.ensureValid();
             }
             l.appendAsFollower(records);
             l.maybeIncrementLogStartOffsetAsFollower(leaderLogStart);

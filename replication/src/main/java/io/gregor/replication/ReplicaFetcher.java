@@ -5,11 +5,15 @@ import io.gregor.storage.epoch.LeaderEpochCache;
 import io.gregor.storage.log.Log;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
@@ -39,6 +43,12 @@ final class ReplicaFetcher extends Thread {
         final Uuid topicId;
         final int leaderEpoch;
         volatile boolean needsTruncation = true;
+        /**
+         * The last response held records but not one whole batch: a batch larger than what the
+         * leader could send this partition, cut short and dropped. The partition goes first in
+         * the next request, where the leader returns a whole batch however large.
+         */
+        volatile boolean cutShort;
 
         Fetching(Partition partition, Uuid topicId, int leaderEpoch) {
             this.partition = partition;
@@ -189,7 +199,7 @@ final class ReplicaFetcher extends Thread {
         Map<Uuid, FetchRequestData.FetchTopic> topics = new java.util.HashMap<>();
         List<Fetching> fetching = new ArrayList<>();
         boolean overQuota = quota.isExceeded(time.milliseconds());
-        for (Fetching f : partitions.values()) {
+        for (Fetching f : requestOrder(partitions.values())) {
             if (f.needsTruncation || (overQuota && quota.isThrottled(f.partition.topicPartition(), brokerId))) {
                 continue;
             }
@@ -229,7 +239,17 @@ final class ReplicaFetcher extends Thread {
                         if (records != null && quota.isThrottled(f.partition.topicPartition(), brokerId)) {
                             quota.record(records.sizeInBytes(), time.milliseconds());
                         }
-                        f.partition.appendAsFollower(records == null ? MemoryRecords.EMPTY : records, p.highWatermark(), p.logStartOffset());
+                        try {
+                            long endBefore = f.partition.logEndOffset();
+                            f.partition.appendAsFollower(records == null ? MemoryRecords.EMPTY : records, p.highWatermark(),
+                                p.logStartOffset());
+                            f.cutShort = records != null && records.sizeInBytes() > 0 && f.partition.logEndOffset() == endBefore;
+                        } catch (CorruptRecordException | InvalidRecordException e) {
+                            // Only this partition waits for the next fetch: the others of the response still get appended.
+                            log.warn("{}: records fetched from {} were not appended: {}", f.partition.topicPartition(), client.address(),
+                                e.getMessage());
+                            anyError = true;
+                        }
                         break;
                     case OFFSET_OUT_OF_RANGE:
                         handleOutOfRange(f, p);
@@ -251,6 +271,18 @@ final class ReplicaFetcher extends Thread {
         if (anyError) {
             backoff();
         }
+    }
+
+    /**
+     * The partitions in the order of the next request: those whose last response was cut short
+     * first, the rest as before. A leader returns a whole first batch, whatever its size, only to
+     * the first partition of a response that has data; without this, a partition behind others
+     * that always have data would get the same cut batch forever.
+     */
+    static List<Fetching> requestOrder(Collection<Fetching> partitions) {
+        List<Fetching> order = new ArrayList<>(partitions);
+        order.sort(Comparator.comparing(f -> !f.cutShort));
+        return order;
     }
 
     private Fetching find(Uuid topicId, int partition) {

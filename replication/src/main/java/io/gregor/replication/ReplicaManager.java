@@ -54,12 +54,20 @@ public final class ReplicaManager implements MetadataListener {
     private boolean firstImage = true;
     private final ReplicationQuota leaderQuota = new ReplicationQuota();
     private final ReplicationQuota followerQuota = new ReplicationQuota();
+    private final AppendThreads appendThreads;
 
     /**
      * @param logConfigs the effective log config of a topic (broker defaults plus the topic's overrides)
      */
     public ReplicaManager(int brokerId, LogManager logManager, Function<TopicImage, LogConfig> logConfigs, Time time,
                           IsrWriter isrWriter, FetcherConfig fetcherConfig) {
+        this(brokerId, logManager, logConfigs, time, isrWriter, fetcherConfig, 1);
+    }
+
+    /** @param appendThreads threads for appends that may block ({@code num.io.threads}) */
+    public ReplicaManager(int brokerId, LogManager logManager, Function<TopicImage, LogConfig> logConfigs, Time time,
+                          IsrWriter isrWriter, FetcherConfig fetcherConfig, int appendThreads) {
+        this.appendThreads = new AppendThreads(appendThreads);
         this.brokerId = brokerId;
         this.logManager = logManager;
         this.logConfigs = logConfigs;
@@ -117,6 +125,12 @@ public final class ReplicaManager implements MetadataListener {
     public void shutdown() {
         shutDown = true;
         fetchers.close();
+        appendThreads.close();
+    }
+
+    /** The append threads (tests hold one up to order what runs before what). */
+    AppendThreads appendThreads() {
+        return appendThreads;
     }
 
     public Partition partition(TopicPartition tp) {
@@ -246,12 +260,18 @@ public final class ReplicaManager implements MetadataListener {
     /**
      * Appends to the leader replicas. With acks=all the future completes when each partition's
      * high watermark covers its records (or on {@code timeoutMs}).
+     *
+     * @param executor runs the replication wait's checks and timeout, and the completion of
+     *                 appends handed to an append thread
+     * @param onNetworkThread whether the caller is a network thread, which must not block: an
+     *                 append that would roll a segment or fsync then goes to the partition's
+     *                 append thread (with a copy of the records, whose buffer the caller frees)
      */
     public CompletableFuture<Map<TopicPartition, ProduceResult>> appendRecords(short acks, long timeoutMs,
                                                                              Map<TopicPartition, MemoryRecords> entries,
-                                                                             ScheduledExecutorService executor) {
+                                                                             ScheduledExecutorService executor, boolean onNetworkThread) {
         Map<TopicPartition, ProduceResult> results = new LinkedHashMap<>();
-        Map<TopicPartition, Partition> waiting = new HashMap<>();
+        Map<TopicPartition, CompletableFuture<ProduceResult>> queued = new LinkedHashMap<>();
         for (Map.Entry<TopicPartition, MemoryRecords> e : entries.entrySet()) {
             TopicPartition tp = e.getKey();
             Partition partition = partitions.get(tp);
@@ -259,18 +279,80 @@ public final class ReplicaManager implements MetadataListener {
                 results.put(tp, ProduceResult.error(Errors.NOT_LEADER_OR_FOLLOWER, "This broker does not host " + tp));
                 continue;
             }
-            try {
-                LogAppendInfo info = partition.appendRecordsToLeader(e.getValue(), acks);
-                results.put(tp, new ProduceResult(Errors.NONE, null, info.firstOffset(), info.lastOffset(), info.logAppendTimeMs(),
-                    info.logStartOffset()));
-                if (acks == -1 && (partition.highWatermark() <= info.lastOffset() || !partition.hasEnoughInSyncReplicas())) {
-                    waiting.put(tp, partition);
+            if (onNetworkThread && partition.queuedAppends.get() == 0) {
+                ProduceResult inline = append(partition, e.getValue(), acks, false);
+                if (inline != null) {
+                    results.put(tp, inline);
+                    continue;
                 }
-            } catch (RuntimeException ex) {
-                Errors error = Errors.forException(ex);
-                results.put(tp, ProduceResult.error(error, ex.getMessage()));
-                if (error == Errors.UNKNOWN_SERVER_ERROR) {
-                    log.error("Unexpected error appending to {}", tp, ex);
+            }
+            if (!onNetworkThread) {
+                results.put(tp, append(partition, e.getValue(), acks, true));
+                continue;
+            }
+            MemoryRecords copy = copyOf(e.getValue());
+            partition.queuedAppends.incrementAndGet();
+            results.put(tp, null);
+            queued.put(tp, appendThreads.submit(tp, () -> {
+                try {
+                    return append(partition, copy, acks, true);
+                } finally {
+                    partition.queuedAppends.decrementAndGet();
+                }
+            }));
+        }
+        if (queued.isEmpty()) {
+            return awaitReplication(acks, timeoutMs, results, executor);
+        }
+        return CompletableFuture.allOf(queued.values().toArray(CompletableFuture[]::new)).thenComposeAsync(v -> {
+            queued.forEach((tp, f) -> results.put(tp, f.join()));
+            return awaitReplication(acks, timeoutMs, results, executor);
+        }, executor);
+    }
+
+    public CompletableFuture<Map<TopicPartition, ProduceResult>> appendRecords(short acks, long timeoutMs,
+                                                                             Map<TopicPartition, MemoryRecords> entries,
+                                                                             ScheduledExecutorService executor) {
+        return appendRecords(acks, timeoutMs, entries, executor, false);
+    }
+
+    /** One partition's append, or null when it would block and {@code mayBlock} is false. */
+    private ProduceResult append(Partition partition, MemoryRecords records, short acks, boolean mayBlock) {
+        TopicPartition tp = partition.topicPartition();
+        try {
+            LogAppendInfo info = partition.appendRecordsToLeader(records, acks, mayBlock);
+            if (info == null) {
+                return null;
+            }
+            return new ProduceResult(Errors.NONE, null, info.firstOffset(), info.lastOffset(), info.logAppendTimeMs(), info.logStartOffset());
+        } catch (RuntimeException ex) {
+            Errors error = Errors.forException(ex);
+            if (error == Errors.UNKNOWN_SERVER_ERROR) {
+                log.error("Unexpected error appending to {}", tp, ex);
+            }
+            return ProduceResult.error(error, ex.getMessage());
+        }
+    }
+
+    private static MemoryRecords copyOf(MemoryRecords records) {
+        java.nio.ByteBuffer source = records.buffer();
+        java.nio.ByteBuffer copy = java.nio.ByteBuffer.allocate(source.remaining());
+        copy.put(source.duplicate()).flip();
+        return MemoryRecords.readableRecords(copy);
+    }
+
+    /** With acks=all, waits (without a thread) until the partitions' high watermarks pass the appended records. */
+    private CompletableFuture<Map<TopicPartition, ProduceResult>> awaitReplication(short acks, long timeoutMs,
+                                                                                 Map<TopicPartition, ProduceResult> results,
+                                                                                 ScheduledExecutorService executor) {
+        Map<TopicPartition, Partition> waiting = new HashMap<>();
+        if (acks == -1) {
+            for (Map.Entry<TopicPartition, ProduceResult> e : results.entrySet()) {
+                Partition partition = partitions.get(e.getKey());
+                ProduceResult r = e.getValue();
+                if (r.error() == Errors.NONE && partition != null
+                    && (partition.highWatermark() <= r.lastOffset() || !partition.hasEnoughInSyncReplicas())) {
+                    waiting.put(e.getKey(), partition);
                 }
             }
         }

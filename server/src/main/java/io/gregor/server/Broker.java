@@ -33,6 +33,8 @@ import io.gregor.server.admin.ConfigDescriber;
 import io.gregor.server.admin.InternalTopics;
 import io.gregor.server.admin.PartitionAdmin;
 import io.gregor.server.admin.TopicAdmin;
+import io.gregor.server.coordinator.CoordinatorElections;
+import io.gregor.server.coordinator.ReplicaPartitionWriter;
 import io.gregor.server.handlers.AlterConfigsHandler;
 import io.gregor.server.handlers.AlterPartitionReassignmentsHandler;
 import io.gregor.server.handlers.ElectLeadersHandler;
@@ -77,6 +79,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.state.ConnectionState;
@@ -106,6 +109,7 @@ public final class Broker implements AutoCloseable {
     private NetworkServer network;
     private Controller controller;
     private GroupCoordinator groupCoordinator;
+    private CoordinatorElections coordinatorElections;
     private ReplicaManager replicaManager;
     private List<Endpoint> advertised = List.of();
     private String clusterId;
@@ -179,13 +183,18 @@ public final class Broker implements AutoCloseable {
             }
         }, adminExecutor);
         replicaManager = new ReplicaManager(brokerId, logManager,
-            topic -> describer.logConfig(topic, cache.image().brokerConfigs()), Time.SYSTEM, isrWriter, fetcherConfig(config));
+            topic -> describer.logConfig(topic, cache.image().brokerConfigs()), Time.SYSTEM, isrWriter, fetcherConfig(config),
+            config.intValue(BrokerConfig.NUM_IO_THREADS));
         cache.addListenerAndReplay(replicaManager).get(30, TimeUnit.SECONDS);
-        GroupCoordinator groupCoordinator = new GroupCoordinator(groupConfig(), replicaManager, Time.SYSTEM, 1,
-            config.intValue(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS), config.intValue(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS),
-            config.longValue(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS));
+        ScheduledThreadPoolExecutor coordinatorWrites = new ScheduledThreadPoolExecutor(1, Threads.singleDaemonFactory("gregor-coordinator-writes"));
+        coordinatorWrites.setRemoveOnCancelPolicy(true);
+        closeables.add(coordinatorWrites::shutdownNow);
+        GroupCoordinator groupCoordinator = new GroupCoordinator(groupConfig(),
+            new ReplicaPartitionWriter(replicaManager, config.intValue(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS), coordinatorWrites),
+            Time.SYSTEM, 1, config.intValue(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS));
         this.groupCoordinator = groupCoordinator;
-        cache.addListenerAndReplay(groupCoordinator).get(30, TimeUnit.SECONDS);
+        coordinatorElections = new CoordinatorElections(replicaManager, groupCoordinator);
+        cache.addListenerAndReplay(coordinatorElections).get(30, TimeUnit.SECONDS);
 
         long maxLagMs = config.longValue(BrokerConfig.REPLICA_LAG_TIME_MAX_MS);
         scheduler.schedule("isr-shrink", () -> replicaManager.maybeShrinkIsrs(maxLagMs), maxLagMs / 2, Math.max(1, maxLagMs / 2));
@@ -217,7 +226,7 @@ public final class Broker implements AutoCloseable {
             .register(new InitProducerIdHandler(new ProducerIdManager(new ZkProducerIdBlocks(zk.curator()), brokerId), adminExecutor))
             .register(new AlterConfigsHandler(configAdmin))
             .register(new IncrementalAlterConfigsHandler(configAdmin))
-            .register(new DeleteRecordsHandler(cache, replicaManager))
+            .register(new DeleteRecordsHandler(cache, replicaManager, adminExecutor))
             .register(new OffsetForLeaderEpochHandler(cache, replicaManager))
             .register(new ElectLeadersHandler(partitionAdmin))
             .register(new AlterPartitionReassignmentsHandler(partitionAdmin))
@@ -302,7 +311,8 @@ public final class Broker implements AutoCloseable {
             config.intValue(BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS),
             config.intValue(BrokerConfig.GROUP_MAX_SIZE),
             config.intValue(BrokerConfig.OFFSET_METADATA_MAX_BYTES),
-            config.intValue(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L);
+            config.intValue(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L,
+            config.longValue(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS));
     }
 
     /** The log manager's settings ({@code log.*}, {@code log.cleaner.*}). */
@@ -421,6 +431,9 @@ public final class Broker implements AutoCloseable {
         }
         if (network != null) {
             network.close();
+        }
+        if (coordinatorElections != null) {
+            coordinatorElections.close();
         }
         if (groupCoordinator != null) {
             groupCoordinator.close();

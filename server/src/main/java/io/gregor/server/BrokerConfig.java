@@ -56,6 +56,7 @@ public final class BrokerConfig {
     public static final String SOCKET_SEND_BUFFER_BYTES = "socket.send.buffer.bytes";
     public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
+    public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String NUM_RECOVERY_THREADS = "num.recovery.threads.per.data.dir";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
@@ -99,7 +100,7 @@ public final class BrokerConfig {
 
     /** Kafka keys that are valid in a Kafka server.properties but mean nothing to Gregor. */
     public static final Set<String> IGNORED_KAFKA_KEYS = Set.of(
-        "num.io.threads", "queued.max.requests", "queued.max.request.bytes", "socket.listen.backlog.size",
+        "queued.max.requests", "queued.max.request.bytes", "socket.listen.backlog.size",
         "log.cleaner.io.buffer.load.factor", "zookeeper.set.acl", "zookeeper.max.in.flight.requests",
         "listener.security.protocol.map", "inter.broker.listener.name", "security.inter.broker.protocol",
         "group.coordinator.threads", "group.coordinator.rebalance.protocols", "metric.reporters",
@@ -144,7 +145,10 @@ public final class BrokerConfig {
             .define(SOCKET_SEND_BUFFER_BYTES, INT, 102400, HIGH, "SO_SNDBUF of client connections (-1: OS default).")
             .define(SOCKET_RECEIVE_BUFFER_BYTES, INT, 102400, HIGH, "SO_RCVBUF of client connections (-1: OS default).")
             .define(NUM_NETWORK_THREADS, INT, Runtime.getRuntime().availableProcessors(), atLeast(1), HIGH,
-                "Event-loop threads. Gregor processes requests on them (no separate I/O pool); defaults to the number of cores.")
+                "Event-loop threads. Gregor processes requests on them; defaults to the number of cores.")
+            .define(NUM_IO_THREADS, INT, Runtime.getRuntime().availableProcessors(), atLeast(1), MEDIUM,
+                "Threads for the appends that must not run on an event loop (a segment roll, an fsync for flush.messages); "
+                    + "each partition maps to one of them. Started on demand. Defaults to the number of cores.")
             .define(NUM_RECOVERY_THREADS, INT, 2, atLeast(1), HIGH, "Threads per log directory that load and recover logs at startup.")
             .define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, 300000L, atLeast(1), MEDIUM, "How often retention runs.")
             .define(LOG_FLUSH_SCHEDULER_INTERVAL_MS, LONG, Long.MAX_VALUE, HIGH, "Default flush.ms of topics (see log.flush.interval.ms).")

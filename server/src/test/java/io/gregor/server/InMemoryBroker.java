@@ -123,7 +123,8 @@ public final class InMemoryBroker implements AutoCloseable {
             }
         };
         ReplicaManager replicaManager = new ReplicaManager(0, logManager,
-            topic -> describer.logConfig(topic, metadata.image().brokerConfigs()), Time.SYSTEM, isrWriter, Broker.fetcherConfig(config));
+            topic -> describer.logConfig(topic, metadata.image().brokerConfigs()), Time.SYSTEM, isrWriter, Broker.fetcherConfig(config),
+            config.intValue(BrokerConfig.NUM_IO_THREADS));
         metadata.addListenerAndReplay(replicaManager).join();
         closeables.add(replicaManager::shutdown);
         return replicaManager;

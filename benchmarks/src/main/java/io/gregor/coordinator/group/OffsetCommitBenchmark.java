@@ -2,6 +2,9 @@ package io.gregor.coordinator.group;
 
 import io.gregor.benchmarks.BenchRecords;
 import io.gregor.benchmarks.QueueScheduler;
+import io.gregor.coordinator.runtime.PartitionWriter;
+import io.gregor.coordinator.runtime.ShardRunner;
+import io.gregor.coordinator.runtime.TaskScheduler;
 import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.log.Log;
 import java.io.IOException;
@@ -27,12 +30,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The group coordinator's OffsetCommit on its shard thread: validation, one offset-commit record
- * per partition in Kafka's {@code __consumer_offsets} format, one batch of them appended to a real
- * {@link Log} (as the leader of the offsets partition does), and the group's offsets updated once
- * the append returns. What it leaves out is the network and the replication wait of acks=all.
+ * The group coordinator's OffsetCommit on its shard thread, through the coordinator runtime:
+ * validation, one offset-commit record per partition in Kafka's {@code __consumer_offsets}
+ * format, one batch of them appended to a real {@link Log} (as the leader of the offsets
+ * partition does), and the records replayed into the group's offsets once the append returns.
+ * What it leaves out is the network and the replication wait of acks=all.
  *
- * <p>Lives in the coordinator's package because the shard and its writer are package-private.
+ * <p>Lives in the coordinator's package because the shard is package-private.
  * Every {@value #LAP} commits the log is emptied, so the files stay small. Files go to
  * {@code java.io.tmpdir} (or {@code -Dgregor.bench.dir=DIR}); nothing is fsynced.
  */
@@ -52,7 +56,7 @@ public class OffsetCommitBenchmark {
     private Path dir;
     private QueueScheduler scheduler;
     private Log log;
-    private OffsetOps offsets;
+    private ShardRunner<GroupShard> runner;
     private TopicPartition[] topicPartitions;
     private long offset;
     private int sinceReset;
@@ -63,11 +67,8 @@ public class OffsetCommitBenchmark {
         scheduler = new QueueScheduler();
         log = Log.open(new TopicPartition("__consumer_offsets", 0), dir.resolve("__consumer_offsets-0").toFile(),
             LogConfig.create(Map.of(), Map.of("cleanup.policy", "compact")), Time.SYSTEM, scheduler, true, 0, -1, -1);
-        CoordinatorWriter writer = records -> {
-            log.appendAsLeader(LogWriter.toBatch(records, System.currentTimeMillis()), 0);
-            return CompletableFuture.completedFuture(null);
-        };
-        CoordinatorTimer timer = new CoordinatorTimer() {
+        PartitionWriter writer = (partition, records) -> CompletableFuture.completedFuture(log.appendAsLeader(records, 0).firstOffset());
+        TaskScheduler noTimers = new TaskScheduler() {
             @Override
             public void schedule(String key, long delayMs, Runnable task) {
             }
@@ -77,11 +78,17 @@ public class OffsetCommitBenchmark {
             }
 
             @Override
+            public boolean isScheduled(String key) {
+                return false;
+            }
+
+            @Override
             public void cancelAll() {
             }
         };
-        GroupShard shard = new GroupShard(0, GroupConfig.defaults(), Time.SYSTEM, timer, writer);
-        offsets = new OffsetOps(shard);
+        runner = new ShardRunner<>(new TopicPartition("__consumer_offsets", 0), 0, context -> new GroupShard(GroupConfig.defaults(), context),
+            writer, Runnable::run, noTimers, Time.SYSTEM);
+        runner.load(log);
         topicPartitions = new TopicPartition[partitions];
         for (int i = 0; i < partitions; i++) {
             topicPartitions[i] = new TopicPartition("orders", i);
@@ -101,7 +108,7 @@ public class OffsetCommitBenchmark {
         for (TopicPartition tp : topicPartitions) {
             commit.put(tp, new OffsetOps.Commit(offset, 3, ""));
         }
-        return offsets.commit("bench-group", -1, "", null, -1, commit).join();
+        return runner.write("bench-group", shard -> shard.offsets.commit("bench-group", -1, "", null, -1, commit)).join();
     }
 
     @TearDown(Level.Trial)

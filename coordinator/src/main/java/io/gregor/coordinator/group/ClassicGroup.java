@@ -33,7 +33,6 @@ final class ClassicGroup {
     /** Members of the current generation that have not sent SyncGroup yet. */
     final Set<String> pendingSync = new HashSet<>();
     final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    int pendingOffsetCommits;
     /** Members that joined since the last check of an initial delayed join. */
     int newMembersSinceDelayCheck;
     int initialDelayRemainingMs = -1;

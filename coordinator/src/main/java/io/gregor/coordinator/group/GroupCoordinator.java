@@ -1,26 +1,18 @@
 package io.gregor.coordinator.group;
 
-import io.gregor.metadata.MetadataImage;
-import io.gregor.metadata.MetadataListener;
-import io.gregor.metadata.TopicImage;
-import io.gregor.replication.Partition;
-import io.gregor.replication.ReplicaManager;
-import io.gregor.storage.log.FetchDataInfo;
-import io.gregor.storage.log.FetchIsolation;
-import io.gregor.storage.log.Log;
-import java.io.IOException;
+import io.gregor.common.Futures;
+import io.gregor.coordinator.runtime.CoordinatorResult;
+import io.gregor.coordinator.runtime.CoordinatorRuntime;
+import io.gregor.coordinator.runtime.PartitionWriter;
+import io.gregor.storage.log.ReadableLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -29,79 +21,38 @@ import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The group coordinator of this broker: it coordinates the groups whose {@code __consumer_offsets}
  * partition this broker leads (the partition is {@code abs(groupId.hashCode()) % partitions}, as
- * in Kafka).
+ * in Kafka), each partition a {@link GroupShard} of the {@link CoordinatorRuntime}.
  *
- * <p>It follows leadership of the offsets partitions through the metadata: becoming leader loads
- * the partition (replaying its records into groups and offsets; requests meanwhile get
- * COORDINATOR_LOAD_IN_PROGRESS); losing it unloads the shard (NOT_COORDINATOR). So in a cluster
- * the coordinator moves with the partition leader without further work.
+ * <p>The broker tells it when it becomes leader of an offsets partition ({@link #onElection}:
+ * the shard loads by replaying the partition, and requests that arrive meanwhile wait for the
+ * load; ListGroups, which spans all shards, answers COORDINATOR_LOAD_IN_PROGRESS instead) and
+ * when it stops being leader ({@link #onResignation}: NOT_COORDINATOR), so in a cluster the
+ * coordinator moves with the partition leader. This class
+ * routes each request to its group's shard and turns "not here" into each API's error answer.
  *
- * <p>Each shard is served by one thread of a small pool; every operation on a shard runs there.
+ * <p>Thread-safe; every operation on a shard runs on the shard's thread.
  */
-public final class GroupCoordinator implements MetadataListener, AutoCloseable {
+public final class GroupCoordinator implements AutoCloseable {
     public static final String OFFSETS_TOPIC = "__consumer_offsets";
-    private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
 
-    private final GroupConfig config;
-    private final ReplicaManager replicaManager;
-    private final Time time;
-    private final long commitTimeoutMs;
-    private final long retentionCheckIntervalMs;
-    private final ScheduledExecutorService[] threads;
-    private final ConcurrentHashMap<Integer, ShardRuntime> shards = new ConcurrentHashMap<>();
+    private final CoordinatorRuntime<GroupShard> runtime;
     private volatile int numPartitions;
-    /** Set by {@link #close}; later metadata images (the cache outlives the coordinator) are ignored. */
-    private volatile boolean closed;
 
-    /** A shard, its thread and whether it is serving. */
-    private static final class ShardRuntime {
-        final int partition;
-        final int leaderEpoch;
-        final ScheduledExecutorService executor;
-        final GroupShard shard;
-        final OffsetOps offsets;
-        volatile boolean loaded;
-        ScheduledFuture<?> expiration;
-
-        ShardRuntime(int partition, int leaderEpoch, ScheduledExecutorService executor, GroupShard shard) {
-            this.partition = partition;
-            this.leaderEpoch = leaderEpoch;
-            this.executor = executor;
-            this.shard = shard;
-            this.offsets = new OffsetOps(shard);
-        }
-    }
-
-    public GroupCoordinator(GroupConfig config, ReplicaManager replicaManager, Time time, int threadCount, int defaultPartitions,
-                            long commitTimeoutMs, long retentionCheckIntervalMs) {
-        this.config = config;
-        this.replicaManager = replicaManager;
-        this.time = time;
-        this.commitTimeoutMs = commitTimeoutMs;
-        this.retentionCheckIntervalMs = retentionCheckIntervalMs;
+    /**
+     * @param writer            appends to the offsets partitions (acks=all)
+     * @param threadCount       threads serving the shards
+     * @param defaultPartitions {@code offsets.topic.num.partitions}, until the topic exists
+     */
+    public GroupCoordinator(GroupConfig config, PartitionWriter writer, Time time, int threadCount, int defaultPartitions) {
         this.numPartitions = defaultPartitions;
-        this.threads = new ScheduledExecutorService[Math.max(1, threadCount)];
-        for (int i = 0; i < threads.length; i++) {
-            int id = i;
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "gregor-group-coordinator-" + id);
-                t.setDaemon(true);
-                return t;
-            });
-            executor.setRemoveOnCancelPolicy(true);
-            threads[i] = executor;
-        }
+        this.runtime = new CoordinatorRuntime<>(OFFSETS_TOPIC, "gregor-group-coordinator", threadCount,
+            context -> new GroupShard(config, context), writer, time);
     }
 
     /** The {@code __consumer_offsets} partition of a group. */
@@ -113,154 +64,87 @@ public final class GroupCoordinator implements MetadataListener, AutoCloseable {
         return numPartitions;
     }
 
+    /** The offsets topic exists with this many partitions (it decides which partition a group maps to). */
+    public void setNumPartitions(int partitions) {
+        if (partitions > 0) {
+            numPartitions = partitions;
+        }
+    }
+
     /** Whether this broker currently coordinates (and has loaded) the group. */
     public boolean isCoordinatorFor(String groupId) {
-        ShardRuntime rt = shards.get(partitionFor(groupId));
-        return rt != null && rt.loaded;
+        return runtime.isActive(partitionFor(groupId));
     }
 
     // ---------------------------------------------------------------- leadership
 
-    @Override
-    public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
-        if (closed) {
-            return;
-        }
-        TopicImage topic = current.topic(OFFSETS_TOPIC);
-        if (topic != null && !topic.partitions().isEmpty()) {
-            numPartitions = topic.partitions().size();
-        }
-        for (int p = 0; topic != null && p < topic.partitions().size(); p++) {
-            Partition partition = replicaManager.partition(new TopicPartition(OFFSETS_TOPIC, p));
-            ShardRuntime current0 = shards.get(p);
-            boolean leader = partition != null && partition.isLeader();
-            if (leader && (current0 == null || current0.leaderEpoch != partition.leaderEpoch())) {
-                if (current0 != null) {
-                    unload(current0);
-                }
-                load(p, partition);
-            } else if (!leader && current0 != null) {
-                unload(current0);
-            }
-        }
-        for (ShardRuntime rt : new ArrayList<>(shards.values())) {
-            if (topic == null || rt.partition >= topic.partitions().size()) {
-                unload(rt);
-            }
-        }
+    /** This broker leads offsets partition {@code partition} at {@code leaderEpoch}: load its groups. */
+    public void onElection(int partition, int leaderEpoch, ReadableLog partitionLog) {
+        runtime.onElection(partition, leaderEpoch, partitionLog);
     }
 
-    private void load(int p, Partition partition) {
-        ScheduledExecutorService executor = threads[p % threads.length];
-        TopicPartition tp = new TopicPartition(OFFSETS_TOPIC, p);
-        ExecutorTimer timer = new ExecutorTimer(executor);
-        GroupShard shard = new GroupShard(p, config, time, timer, new LogWriter(replicaManager, tp, executor, commitTimeoutMs, time));
-        ShardRuntime rt = new ShardRuntime(p, partition.leaderEpoch(), executor, shard);
-        shards.put(p, rt);
-        executor.execute(() -> {
-            long t0 = System.nanoTime();
-            try {
-                int records = replay(partition.log(), shard);
-                shard.onLoaded();
-                rt.loaded = true;
-                rt.expiration = executor.scheduleAtFixedRate(() -> rt.offsets.expire(), retentionCheckIntervalMs,
-                    retentionCheckIntervalMs, TimeUnit.MILLISECONDS);
-                log.debug("Loaded {} ({} records, {} groups) in {} ms", tp, records, shard.groups().size(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            } catch (IOException | RuntimeException e) {
-                log.error("Failed to load group metadata from {}", tp, e);
-                shards.remove(p, rt);
-            }
-        });
+    /** This broker no longer leads offsets partition {@code partition}. */
+    public void onResignation(int partition) {
+        runtime.onResignation(partition);
     }
 
-    private static int replay(Log log, GroupShard shard) throws IOException {
-        if (log == null) {
-            return 0;
-        }
-        long offset = log.logStartOffset();
-        long end = log.logEndOffset();
-        int count = 0;
-        while (offset < end) {
-            FetchDataInfo info = log.read(offset, 8 * 1024 * 1024, FetchIsolation.LOG_END, true);
-            MemoryRecords records = info.toMemoryRecords();
-            long next = offset;
-            for (MutableRecordBatch batch : records.batches()) {
-                if (!batch.isControlBatch()) {
-                    for (Record r : batch) {
-                        if (r.offset() >= offset) {
-                            GroupRecords.replay(r.key(), r.value(), shard);
-                            count++;
-                        }
-                    }
-                }
-                next = batch.nextOffset();
-            }
-            if (next == offset) {
-                break;
-            }
-            offset = next;
-        }
-        return count;
-    }
-
-    private void unload(ShardRuntime rt) {
-        shards.remove(rt.partition, rt);
-        rt.executor.execute(() -> {
-            rt.loaded = false;
-            if (rt.expiration != null) {
-                rt.expiration.cancel(false);
-            }
-            rt.shard.unload();
-            log.debug("Unloaded group metadata of {}-{}", OFFSETS_TOPIC, rt.partition);
-        });
+    /** The offsets partitions this broker coordinates (loaded or loading). */
+    public List<Integer> coordinatedPartitions() {
+        return runtime.partitions();
     }
 
     // ---------------------------------------------------------------- routing
 
-    private <T> CompletableFuture<T> onShard(String groupId, Function<Errors, T> onError,
-                                             BiFunction<ShardRuntime, GroupShard, CompletableFuture<T>> op) {
+    /** A write on the group's shard; "not here" and "still loading" become {@code onError}'s answer. */
+    private <T> CompletableFuture<T> write(String groupId, Function<Errors, T> onError, Function<GroupShard, CoordinatorResult<T>> op) {
         if (groupId == null || groupId.isEmpty()) {
             return CompletableFuture.completedFuture(onError.apply(Errors.INVALID_GROUP_ID));
         }
-        ShardRuntime rt = shards.get(partitionFor(groupId));
-        if (rt == null) {
-            return CompletableFuture.completedFuture(onError.apply(Errors.NOT_COORDINATOR));
-        }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        rt.executor.execute(() -> {
-            if (shards.get(rt.partition) != rt) {
-                result.complete(onError.apply(Errors.NOT_COORDINATOR));
-            } else if (!rt.loaded) {
-                result.complete(onError.apply(Errors.COORDINATOR_LOAD_IN_PROGRESS));
-            } else {
-                try {
-                    op.apply(rt, rt.shard).whenComplete((r, e) -> {
-                        if (e != null) {
-                            result.completeExceptionally(e);
-                        } else {
-                            result.complete(r);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
-            }
-        });
-        return result;
+        return recover(runtime.write(partitionFor(groupId), groupId, op), onError);
     }
 
+    /** A write whose answer comes later than its records (a rebalance): the inner future. */
+    private <T> CompletableFuture<T> writeDeferred(String groupId, Function<Errors, T> onError,
+                                                   Function<GroupShard, CoordinatorResult<CompletableFuture<T>>> op) {
+        return write(groupId, e -> CompletableFuture.completedFuture(onError.apply(e)), op).thenCompose(Function.identity());
+    }
+
+    private <T> CompletableFuture<T> read(String groupId, Function<Errors, T> onError, Function<GroupShard, T> op) {
+        if (groupId == null || groupId.isEmpty()) {
+            return CompletableFuture.completedFuture(onError.apply(Errors.INVALID_GROUP_ID));
+        }
+        return recover(runtime.read(partitionFor(groupId), op), onError);
+    }
+
+    private static <T> CompletableFuture<T> recover(CompletableFuture<T> result, Function<Errors, T> onError) {
+        return result.handle((value, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(value);
+            }
+            Throwable cause = Futures.unwrap(error);
+            if (cause instanceof NotCoordinatorException) {
+                return CompletableFuture.completedFuture(onError.apply(Errors.NOT_COORDINATOR));
+            }
+            if (cause instanceof CoordinatorLoadInProgressException) {
+                return CompletableFuture.completedFuture(onError.apply(Errors.COORDINATOR_LOAD_IN_PROGRESS));
+            }
+            return CompletableFuture.<T>failedFuture(cause);
+        }).thenCompose(Function.identity());
+    }
+
+    // ---------------------------------------------------------------- the group APIs
+
     public CompletableFuture<JoinGroupResponseData> joinGroup(JoinGroupRequestData request, short version, String clientId, String clientHost) {
-        return onShard(request.groupId(), e -> GroupShard.joinError(request.memberId(), e, version),
-            (rt, shard) -> shard.joinGroup(request, version, clientId, clientHost));
+        return writeDeferred(request.groupId(), e -> GroupShard.joinError(request.memberId(), e, version),
+            shard -> shard.joinGroup(request, version, clientId, clientHost));
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request, short version) {
-        return onShard(request.groupId(), GroupShard::syncError, (rt, shard) -> shard.syncGroup(request, version));
+        return writeDeferred(request.groupId(), GroupShard::syncError, shard -> shard.syncGroup(request, version));
     }
 
     public CompletableFuture<Errors> heartbeat(String groupId, String memberId, String instanceId, int generation) {
-        return onShard(groupId, e -> e, (rt, shard) -> GroupShard.done(shard.heartbeat(groupId, memberId, instanceId, generation)));
+        return write(groupId, e -> e, shard -> CoordinatorResult.respond(shard.heartbeat(groupId, memberId, instanceId, generation)));
     }
 
     /** Member identity for LeaveGroup. */
@@ -269,52 +153,43 @@ public final class GroupCoordinator implements MetadataListener, AutoCloseable {
 
     /** @return the group-level error, or NONE with member-level errors in order */
     public CompletableFuture<Map.Entry<Errors, List<Errors>>> leaveGroup(String groupId, List<Leaving> members) {
-        return onShard(groupId, e -> Map.entry(e, List.of()), (rt, shard) -> {
-            List<Errors> errors = new ArrayList<>();
-            for (Leaving m : members) {
-                errors.add(shard.leave(groupId, m.memberId(), m.instanceId(), m.reason()));
-            }
-            return GroupShard.done(Map.entry(Errors.NONE, errors));
-        });
+        return write(groupId, e -> Map.entry(e, List.of()), shard -> shard.leave(groupId, members));
     }
 
     public CompletableFuture<OffsetOps.CommitResult> commitOffsets(String groupId, int generation, String memberId, String instanceId,
                                                                   long retentionMs, Map<TopicPartition, OffsetOps.Commit> offsets) {
-        return onShard(groupId, e -> new OffsetOps.CommitResult(e, Map.of()),
-            (rt, shard) -> rt.offsets.commit(groupId, generation, memberId, instanceId, retentionMs, offsets));
+        return write(groupId, e -> new OffsetOps.CommitResult(e, Map.of()),
+            shard -> shard.offsets.commit(groupId, generation, memberId, instanceId, retentionMs, offsets));
     }
 
     /** @return a group-level error, or NONE with the offsets ({@code partitions == null}: all) */
     public CompletableFuture<Map.Entry<Errors, Map<TopicPartition, OffsetAndMetadata>>> fetchOffsets(String groupId,
                                                                                                   List<TopicPartition> partitions) {
-        return onShard(groupId, e -> Map.entry(e, Map.of()),
-            (rt, shard) -> GroupShard.done(Map.entry(Errors.NONE, rt.offsets.fetch(groupId, partitions))));
+        return read(groupId, e -> Map.entry(e, Map.of()), shard -> Map.entry(Errors.NONE, shard.offsets.fetch(groupId, partitions)));
     }
 
     public CompletableFuture<Errors> deleteGroup(String groupId) {
-        return onShard(groupId, e -> e, (rt, shard) -> rt.offsets.deleteGroup(groupId));
+        return write(groupId, e -> e, shard -> shard.offsets.deleteGroup(groupId));
     }
 
     public CompletableFuture<OffsetOps.DeleteOffsetsResult> deleteOffsets(String groupId, List<TopicPartition> partitions) {
-        return onShard(groupId, e -> new OffsetOps.DeleteOffsetsResult(e, Map.of()), (rt, shard) -> rt.offsets.deleteOffsets(groupId, partitions));
+        return write(groupId, e -> new OffsetOps.DeleteOffsetsResult(e, Map.of()), shard -> shard.offsets.deleteOffsets(groupId, partitions));
     }
 
     /** Runs offset expiration on every loaded shard now (normally periodic). */
     public CompletableFuture<Integer> expireOffsetsNow() {
         List<CompletableFuture<Integer>> all = new ArrayList<>();
-        for (ShardRuntime rt : shards.values()) {
-            CompletableFuture<Integer> f = new CompletableFuture<>();
-            rt.executor.execute(() -> rt.offsets.expire().whenComplete((n, e) -> f.complete(e == null ? n : 0)));
-            all.add(f);
+        for (int p : runtime.partitions()) {
+            all.add(runtime.write(p, null, shard -> shard.offsets.expire()).handle((n, e) -> e == null ? n : 0));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
             .thenApply(v -> all.stream().mapToInt(CompletableFuture::join).sum());
     }
 
     public CompletableFuture<DescribedGroup> describeGroup(String groupId, short version) {
-        return onShard(groupId, e -> new DescribedGroup().setGroupId(groupId).setErrorCode(e.code()).setGroupState("")
+        return read(groupId, e -> new DescribedGroup().setGroupId(groupId).setErrorCode(e.code()).setGroupState("")
                 .setProtocolType("").setProtocolData(""),
-            (rt, shard) -> GroupShard.done(describe(shard.group(groupId), groupId, version)));
+            shard -> describe(shard.group(groupId), groupId, version));
     }
 
     private static DescribedGroup describe(ClassicGroup group, String groupId, short version) {
@@ -342,52 +217,36 @@ public final class GroupCoordinator implements MetadataListener, AutoCloseable {
     /** Groups coordinated by this broker, optionally filtered by state names (case-insensitive). */
     public CompletableFuture<List<ListedGroup>> listGroups(List<String> statesFilter) {
         List<CompletableFuture<List<ListedGroup>>> parts = new ArrayList<>();
-        for (ShardRuntime rt : shards.values()) {
-            CompletableFuture<List<ListedGroup>> f = new CompletableFuture<>();
-            rt.executor.execute(() -> {
-                List<ListedGroup> out = new ArrayList<>();
-                if (rt.loaded) {
-                    for (ClassicGroup g : rt.shard.groups()) {
-                        String state = g.state().displayName();
-                        boolean keep = statesFilter == null || statesFilter.isEmpty()
-                            || statesFilter.stream().anyMatch(s -> s.equalsIgnoreCase(state));
-                        if (keep && !g.is(GroupState.DEAD)) {
-                            out.add(new ListedGroup().setGroupId(g.groupId).setProtocolType(g.protocolType == null ? "" : g.protocolType)
-                                .setGroupState(state).setGroupType("classic"));
-                        }
-                    }
-                }
-                f.complete(out);
-            });
-            parts.add(f);
+        for (int p : runtime.partitions()) {
+            parts.add(runtime.read(p, shard -> listed(shard, statesFilter)).handle((groups, e) -> e == null ? groups : List.of()));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<ListedGroup> all = new ArrayList<>();
-            parts.forEach(p -> all.addAll(p.join()));
+            parts.forEach(part -> all.addAll(part.join()));
             return all;
         });
     }
 
+    private static List<ListedGroup> listed(GroupShard shard, List<String> statesFilter) {
+        List<ListedGroup> out = new ArrayList<>();
+        for (ClassicGroup g : shard.groups()) {
+            String state = g.state().displayName();
+            boolean keep = statesFilter == null || statesFilter.isEmpty() || statesFilter.stream().anyMatch(s -> s.equalsIgnoreCase(state));
+            if (keep && !g.is(GroupState.DEAD)) {
+                out.add(new ListedGroup().setGroupId(g.groupId).setProtocolType(g.protocolType == null ? "" : g.protocolType)
+                    .setGroupState(state).setGroupType("classic"));
+            }
+        }
+        return out;
+    }
+
     /** Whether any offsets partition is still loading (ListGroups answers COORDINATOR_LOAD_IN_PROGRESS then). */
     public boolean anyLoading() {
-        return shards.values().stream().anyMatch(rt -> !rt.loaded);
+        return runtime.anyLoading();
     }
 
     @Override
     public void close() {
-        closed = true;
-        for (ShardRuntime rt : new ArrayList<>(shards.values())) {
-            unload(rt);
-        }
-        for (ScheduledExecutorService t : threads) {
-            t.shutdown();
-        }
-        for (ScheduledExecutorService t : threads) {
-            try {
-                t.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        runtime.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.gregor.coordinator.group;
 
+import io.gregor.coordinator.runtime.CoordinatorRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,15 +1,20 @@
 package io.gregor.coordinator.group;
 
+import io.gregor.common.Futures;
+import io.gregor.coordinator.runtime.CoordinatorRecord;
+import io.gregor.coordinator.runtime.CoordinatorResult;
+import io.gregor.coordinator.runtime.CoordinatorShard;
+import io.gregor.coordinator.runtime.CoordinatorTimer;
+import io.gregor.coordinator.runtime.ShardContext;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
@@ -23,28 +28,41 @@ import org.slf4j.LoggerFactory;
  * The groups whose coordinator is one partition of {@code __consumer_offsets}, and the classic
  * group protocol as a state machine over them: JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
  * session and rebalance timeouts, static membership (KIP-345) and the member-id-required join
- * (KIP-394). Offset handling lives in {@link OffsetOps}.
+ * (KIP-394). Offset handling lives in {@link OffsetOps}; the records in {@link GroupRecords}.
  *
- * <p>Every method runs on the shard's single thread; timer tasks and write completions are
- * delivered on it too, so the state needs no locks. Durable state (group assignments, offsets)
- * changes only after its records are written; the same records rebuild it on load.
+ * <p>A shard of the coordinator runtime: operations return the records to write and the
+ * response; the durable state (committed offsets, each group's stored generation, members and
+ * assignment, deleted groups) changes only when the runtime replays committed records through
+ * {@link #replay}. The rest is the rebalance in progress (members waiting for their JoinGroup or
+ * SyncGroup answer, pending members, timers): ephemeral, as in Kafka, and rebuilt from the stored
+ * groups when the shard loads (members must then heartbeat within their session timeout).
+ *
+ * <p>How records change the groups, while loading and for a live shard's own writes, is
+ * {@link GroupReplay}'s part.
+ *
+ * <p>Every method runs on the shard's thread; the state needs no locks.
  */
-final class GroupShard implements GroupRecords.Replay {
+final class GroupShard implements CoordinatorShard {
     private static final Logger log = LoggerFactory.getLogger(GroupShard.class);
+    static final String EXPIRE_OFFSETS_KEY = "expire-offsets";
 
     final int partition;
     final GroupConfig config;
     final Time time;
     final CoordinatorTimer timer;
-    final CoordinatorWriter writer;
+    final ShardContext context;
     final Map<String, ClassicGroup> groups = new HashMap<>();
+    final OffsetOps offsets = new OffsetOps(this);
+    private final Map<String, Short> memberVersions = new HashMap<>();
+    private final GroupReplay replay = new GroupReplay(this);
+    private boolean loaded;
 
-    GroupShard(int partition, GroupConfig config, Time time, CoordinatorTimer timer, CoordinatorWriter writer) {
-        this.partition = partition;
+    GroupShard(GroupConfig config, ShardContext context) {
+        this.partition = context.partition().partition();
         this.config = config;
-        this.time = time;
-        this.timer = timer;
-        this.writer = writer;
+        this.time = context.time();
+        this.timer = context.timer();
+        this.context = context;
     }
 
     ClassicGroup group(String groupId) {
@@ -58,70 +76,32 @@ final class GroupShard implements GroupRecords.Replay {
     // ---------------------------------------------------------------- replay
 
     @Override
-    public void offset(String groupId, String topic, int p, OffsetAndMetadata offset) {
-        TopicPartition tp = new TopicPartition(topic, p);
-        if (offset == null) {
-            ClassicGroup g = groups.get(groupId);
-            if (g != null) {
-                g.offsets.remove(tp);
-            }
-            return;
-        }
-        groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, time.milliseconds())).offsets.put(tp, offset);
-    }
-
-    @Override
-    public void group(String groupId, GroupRecords.GroupValue value) {
-        if (value == null) {
-            ClassicGroup g = groups.remove(groupId);
-            if (g != null && !g.offsets.isEmpty()) {
-                // Offsets written after the tombstone keep an (empty) group alive.
-                ClassicGroup fresh = new ClassicGroup(groupId, time.milliseconds());
-                fresh.offsets.putAll(g.offsets);
-                groups.put(groupId, fresh);
-            }
-            return;
-        }
-        ClassicGroup g = groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, time.milliseconds()));
-        g.members.clear();
-        g.staticMembers.clear();
-        g.pendingMembers.clear();
-        g.generationId = value.generation();
-        g.protocolType = value.protocolType() == null || value.protocolType().isEmpty() ? null : value.protocolType();
-        g.protocolName = value.protocol();
-        g.leaderId = value.leader();
-        for (GroupRecords.MemberValue m : value.members()) {
-            Map<String, byte[]> protocols = new LinkedHashMap<>();
-            if (value.protocol() != null) {
-                protocols.put(value.protocol(), m.subscription());
-            }
-            GroupMember member = new GroupMember(m.memberId(), m.instanceId(), m.clientId(), m.clientHost(),
-                m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), g.protocolType, protocols);
-            member.assignment = m.assignment();
-            g.members.put(member.memberId, member);
-            if (member.groupInstanceId != null) {
-                g.staticMembers.put(member.groupInstanceId, member.memberId);
-            }
-        }
-        long stamp = value.stateTimestamp() >= 0 ? value.stateTimestamp() : time.milliseconds();
-        g.restore(g.members.isEmpty() ? GroupState.EMPTY : GroupState.STABLE, stamp);
-        if (g.leaderId != null && !g.members.containsKey(g.leaderId)) {
-            g.leaderId = g.members.isEmpty() ? null : g.members.keySet().iterator().next();
-        }
+    public void replay(long offset, long producerId, short producerEpoch, ByteBuffer key, ByteBuffer value) {
+        GroupRecords.replay(key, value, replay);
     }
 
     /** After loading: members read from the log must heartbeat within their session timeout. */
-    void onLoaded() {
+    @Override
+    public void onLoaded() {
+        loaded = true;
         for (ClassicGroup g : groups.values()) {
             for (GroupMember m : g.members.values()) {
                 scheduleHeartbeatExpiry(g, m);
             }
         }
+        scheduleOffsetExpiration();
+    }
+
+    private void scheduleOffsetExpiration() {
+        timer.schedule(EXPIRE_OFFSETS_KEY, config.offsetsRetentionCheckIntervalMs(), () -> {
+            scheduleOffsetExpiration();
+            return offsets.expire().records();
+        });
     }
 
     /** The coordinator moved away: answer everyone waiting with NOT_COORDINATOR and forget the groups. */
-    void unload() {
-        timer.cancelAll();
+    @Override
+    public void onUnloaded() {
         for (ClassicGroup g : groups.values()) {
             for (GroupMember m : g.members.values()) {
                 if (m.awaitingJoin != null) {
@@ -139,14 +119,15 @@ final class GroupShard implements GroupRecords.Replay {
 
     // ---------------------------------------------------------------- JoinGroup
 
-    CompletableFuture<JoinGroupResponseData> joinGroup(JoinGroupRequestData request, short version, String clientId, String clientHost) {
+    CoordinatorResult<CompletableFuture<JoinGroupResponseData>> joinGroup(JoinGroupRequestData request, short version,
+                                                                          String clientId, String clientHost) {
         String groupId = request.groupId();
         String memberId = request.memberId() == null ? "" : request.memberId();
         if (groupId == null || groupId.isEmpty()) {
-            return done(joinError(memberId, Errors.INVALID_GROUP_ID, version));
+            return answer(joinError(memberId, Errors.INVALID_GROUP_ID, version));
         }
         if (request.sessionTimeoutMs() < config.minSessionTimeoutMs() || request.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
-            return done(joinError(memberId, Errors.INVALID_SESSION_TIMEOUT, version));
+            return answer(joinError(memberId, Errors.INVALID_SESSION_TIMEOUT, version));
         }
         Map<String, byte[]> protocols = new LinkedHashMap<>();
         request.protocols().forEach(p -> protocols.put(p.name(), p.metadata()));
@@ -154,30 +135,33 @@ final class GroupShard implements GroupRecords.Replay {
         boolean unknownMember = memberId.isEmpty();
         if (group == null) {
             if (!unknownMember) {
-                return done(joinError(memberId, Errors.UNKNOWN_MEMBER_ID, version));
+                return answer(joinError(memberId, Errors.UNKNOWN_MEMBER_ID, version));
             }
             group = new ClassicGroup(groupId, time.milliseconds());
             groups.put(groupId, group);
         }
         if (group.is(GroupState.DEAD)) {
-            return done(joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE, version));
+            return answer(joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE, version));
         }
         if (!group.supportsProtocols(request.protocolType(), protocols.keySet())) {
-            return done(joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL, version));
+            return answer(joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL, version));
         }
         int rebalanceTimeout = version == 0 ? request.sessionTimeoutMs() : request.rebalanceTimeoutMs();
         String instanceId = request.groupInstanceId();
         if (unknownMember) {
             return joinUnknownMember(group, request, version, clientId, clientHost, protocols, rebalanceTimeout, instanceId);
         }
-        return joinKnownMember(group, memberId, request, version, clientId, clientHost, protocols, rebalanceTimeout, instanceId);
+        List<CoordinatorRecord> records = new ArrayList<>();
+        CompletableFuture<JoinGroupResponseData> joined = joinKnownMember(group, memberId, request, version, clientId, clientHost,
+            protocols, rebalanceTimeout, instanceId, records);
+        return sideRecords(records, joined);
     }
 
-    private CompletableFuture<JoinGroupResponseData> joinUnknownMember(ClassicGroup group, JoinGroupRequestData request, short version,
-                                                                       String clientId, String clientHost, Map<String, byte[]> protocols,
-                                                                       int rebalanceTimeout, String instanceId) {
+    private CoordinatorResult<CompletableFuture<JoinGroupResponseData>> joinUnknownMember(
+            ClassicGroup group, JoinGroupRequestData request, short version, String clientId, String clientHost,
+            Map<String, byte[]> protocols, int rebalanceTimeout, String instanceId) {
         if (group.members.size() >= config.maxGroupSize() && group.staticMemberId(instanceId) == null) {
-            return done(joinError("", Errors.GROUP_MAX_SIZE_REACHED, version));
+            return answer(joinError("", Errors.GROUP_MAX_SIZE_REACHED, version));
         }
         String newMemberId = (instanceId != null ? instanceId : clientId) + "-" + UUID.randomUUID();
         if (instanceId != null) {
@@ -190,18 +174,22 @@ final class GroupShard implements GroupRecords.Replay {
             group.pendingMembers.add(newMemberId);
             ClassicGroup g = group;
             timer.schedule(pendingKey(group, newMemberId), request.sessionTimeoutMs(), () -> {
+                List<CoordinatorRecord> records = new ArrayList<>();
                 if (g.pendingMembers.remove(newMemberId)) {
-                    maybeCompleteJoin(g);
+                    maybeCompleteJoin(g, records);
                 }
+                return records;
             });
-            return done(joinError(newMemberId, Errors.MEMBER_ID_REQUIRED, version));
+            return answer(joinError(newMemberId, Errors.MEMBER_ID_REQUIRED, version));
         }
         GroupMember member = new GroupMember(newMemberId, instanceId, clientId, clientHost, rebalanceTimeout,
             request.sessionTimeoutMs(), request.protocolType(), protocols);
-        return addMemberAndRebalance(group, member, version);
+        List<CoordinatorRecord> records = new ArrayList<>();
+        return sideRecords(records, addMemberAndRebalance(group, member, version, records));
     }
 
-    private CompletableFuture<JoinGroupResponseData> addMemberAndRebalance(ClassicGroup group, GroupMember member, short version) {
+    private CompletableFuture<JoinGroupResponseData> addMemberAndRebalance(ClassicGroup group, GroupMember member, short version,
+                                                                           List<CoordinatorRecord> records) {
         member.isNew = true;
         CompletableFuture<JoinGroupResponseData> future = new CompletableFuture<>();
         member.awaitingJoin = future;
@@ -210,19 +198,19 @@ final class GroupShard implements GroupRecords.Replay {
         group.newMembersSinceDelayCheck++;
         scheduleHeartbeatExpiry(group, member);
         maybePrepareRebalance(group, "member " + member.memberId + " joined");
-        maybeCompleteJoin(group);
+        maybeCompleteJoin(group, records);
         return future;
     }
 
     private CompletableFuture<JoinGroupResponseData> joinKnownMember(ClassicGroup group, String memberId, JoinGroupRequestData request,
                                                                      short version, String clientId, String clientHost,
                                                                      Map<String, byte[]> protocols, int rebalanceTimeout,
-                                                                     String instanceId) {
+                                                                     String instanceId, List<CoordinatorRecord> records) {
         if (group.pendingMembers.remove(memberId)) {
             timer.cancel(pendingKey(group, memberId));
             GroupMember member = new GroupMember(memberId, instanceId, clientId, clientHost, rebalanceTimeout,
                 request.sessionTimeoutMs(), request.protocolType(), protocols);
-            return addMemberAndRebalance(group, member, version);
+            return addMemberAndRebalance(group, member, version, records);
         }
         Errors fenced = checkStatic(group, memberId, instanceId);
         if (fenced != null) {
@@ -235,16 +223,16 @@ final class GroupShard implements GroupRecords.Replay {
         memberVersions.put(memberId, version);
         switch (group.state()) {
             case PREPARING_REBALANCE:
-                return updateMemberAndRebalance(group, member, protocols, rebalanceTimeout, request.sessionTimeoutMs());
+                return updateMemberAndRebalance(group, member, protocols, rebalanceTimeout, request.sessionTimeoutMs(), records);
             case COMPLETING_REBALANCE:
                 if (member.sameProtocols(protocols)) {
                     // The member missed our JoinGroup answer: send it again.
                     return done(joinResult(group, member, version, false));
                 }
-                return updateMemberAndRebalance(group, member, protocols, rebalanceTimeout, request.sessionTimeoutMs());
+                return updateMemberAndRebalance(group, member, protocols, rebalanceTimeout, request.sessionTimeoutMs(), records);
             case STABLE:
                 if (group.isLeader(memberId) || !member.sameProtocols(protocols)) {
-                    return updateMemberAndRebalance(group, member, protocols, rebalanceTimeout, request.sessionTimeoutMs());
+                    return updateMemberAndRebalance(group, member, protocols, rebalanceTimeout, request.sessionTimeoutMs(), records);
                 }
                 scheduleHeartbeatExpiry(group, member);
                 return done(joinResult(group, member, version, false));
@@ -255,7 +243,7 @@ final class GroupShard implements GroupRecords.Replay {
 
     private CompletableFuture<JoinGroupResponseData> updateMemberAndRebalance(ClassicGroup group, GroupMember member,
                                                                               Map<String, byte[]> protocols, int rebalanceTimeout,
-                                                                              int sessionTimeout) {
+                                                                              int sessionTimeout, List<CoordinatorRecord> records) {
         member.protocols = new LinkedHashMap<>(protocols);
         member.rebalanceTimeoutMs = rebalanceTimeout;
         member.sessionTimeoutMs = sessionTimeout;
@@ -269,13 +257,13 @@ final class GroupShard implements GroupRecords.Replay {
         member.awaitingJoin = future;
         scheduleHeartbeatExpiry(group, member);
         maybePrepareRebalance(group, "member " + member.memberId + " rejoined");
-        maybeCompleteJoin(group);
+        maybeCompleteJoin(group, records);
         return future;
     }
 
-    private CompletableFuture<JoinGroupResponseData> replaceStaticMember(ClassicGroup group, String instanceId, String oldMemberId,
-                                                                         String newMemberId, JoinGroupRequestData request, short version,
-                                                                         Map<String, byte[]> protocols, int rebalanceTimeout) {
+    private CoordinatorResult<CompletableFuture<JoinGroupResponseData>> replaceStaticMember(
+            ClassicGroup group, String instanceId, String oldMemberId, String newMemberId, JoinGroupRequestData request,
+            short version, Map<String, byte[]> protocols, int rebalanceTimeout) {
         GroupMember old = group.replaceStaticMember(instanceId, oldMemberId, newMemberId);
         timer.cancel(heartbeatKey(group, oldMemberId));
         if (old.awaitingJoin != null) {
@@ -294,22 +282,15 @@ final class GroupShard implements GroupRecords.Replay {
             member.rebalanceTimeoutMs = rebalanceTimeout;
             member.sessionTimeoutMs = request.sessionTimeoutMs();
             scheduleHeartbeatExpiry(group, member);
-            CompletableFuture<JoinGroupResponseData> future = new CompletableFuture<>();
-            ClassicGroup g = group;
-            writer.append(List.of(GroupRecords.groupMetadata(group.groupId, group.toRecordValue()))).whenComplete((v, error) -> {
-                if (error != null) {
-                    future.complete(joinError(newMemberId, appendError(error), version));
-                } else {
-                    // KIP-814: a rejoining static leader gets the members but keeps the current assignment.
-                    future.complete(joinResult(g, member, version, g.isLeader(newMemberId)));
-                }
-            });
-            return future;
+            // KIP-814: a rejoining static leader gets the members but keeps the current assignment.
+            JoinGroupResponseData joined = joinResult(group, member, version, group.isLeader(newMemberId));
+            return CoordinatorResult.of(List.of(GroupRecords.groupMetadata(group.groupId, group.toRecordValue())), done(joined))
+                .onAppendFailure(error -> done(joinError(newMemberId, appendError(error), version)));
         }
-        return updateMemberAndRebalance(group, member, protocols, rebalanceTimeout, request.sessionTimeoutMs());
+        List<CoordinatorRecord> records = new ArrayList<>();
+        return sideRecords(records,
+            updateMemberAndRebalance(group, member, protocols, rebalanceTimeout, request.sessionTimeoutMs(), records));
     }
-
-    private final Map<String, Short> memberVersions = new HashMap<>();
 
     private Errors checkStatic(ClassicGroup group, String memberId, String instanceId) {
         if (instanceId == null) {
@@ -356,31 +337,34 @@ final class GroupShard implements GroupRecords.Replay {
         }
     }
 
-    private void onInitialDelayExpired(ClassicGroup group) {
+    private List<CoordinatorRecord> onInitialDelayExpired(ClassicGroup group) {
+        List<CoordinatorRecord> records = new ArrayList<>();
         if (!group.is(GroupState.PREPARING_REBALANCE)) {
-            return;
+            return records;
         }
         if (group.newMembersSinceDelayCheck > 0 && group.initialDelayRemainingMs > 0) {
             long delay = Math.min(config.initialRebalanceDelayMs(), group.initialDelayRemainingMs);
             group.initialDelayRemainingMs -= (int) delay;
             group.newMembersSinceDelayCheck = 0;
             timer.schedule(joinKey(group), delay, () -> onInitialDelayExpired(group));
-            return;
+            return records;
         }
         group.initialDelayRemainingMs = -1;
-        completeJoin(group);
+        completeJoin(group, records);
+        return records;
     }
 
-    private void maybeCompleteJoin(ClassicGroup group) {
+    private void maybeCompleteJoin(ClassicGroup group, List<CoordinatorRecord> records) {
         if (group.is(GroupState.PREPARING_REBALANCE) && group.initialDelayRemainingMs < 0 && group.allMembersJoined()) {
             timer.cancel(joinKey(group));
-            completeJoin(group);
+            completeJoin(group, records);
         }
     }
 
-    private void onJoinTimeout(ClassicGroup group) {
+    private List<CoordinatorRecord> onJoinTimeout(ClassicGroup group) {
+        List<CoordinatorRecord> records = new ArrayList<>();
         if (!group.is(GroupState.PREPARING_REBALANCE)) {
-            return;
+            return records;
         }
         for (GroupMember m : new ArrayList<>(group.members.values())) {
             if (!m.isAwaitingJoin()) {
@@ -389,10 +373,11 @@ final class GroupShard implements GroupRecords.Replay {
             }
         }
         group.pendingMembers.clear();
-        completeJoin(group);
+        completeJoin(group, records);
+        return records;
     }
 
-    private void completeJoin(ClassicGroup group) {
+    private void completeJoin(ClassicGroup group, List<CoordinatorRecord> records) {
         timer.cancel(joinKey(group));
         for (GroupMember m : new ArrayList<>(group.members.values())) {
             if (!m.isAwaitingJoin()) {
@@ -406,11 +391,7 @@ final class GroupShard implements GroupRecords.Replay {
             group.leaderId = null;
             group.transitionTo(GroupState.EMPTY, time.milliseconds());
             log.info("Group {} with generation {} is now empty", group.groupId, group.generationId);
-            writer.append(List.of(GroupRecords.groupMetadata(group.groupId, group.toRecordValue()))).whenComplete((v, e) -> {
-                if (e != null) {
-                    log.warn("Could not write the empty state of group {}: {}", group.groupId, e.toString());
-                }
-            });
+            records.add(GroupRecords.groupMetadata(group.groupId, group.toRecordValue()));
             return;
         }
         group.protocolName = group.selectProtocol();
@@ -434,10 +415,10 @@ final class GroupShard implements GroupRecords.Replay {
         timer.schedule(syncKey(group), Math.max(group.rebalanceTimeoutMs(), 1), () -> onSyncTimeout(group, generation));
     }
 
-    private void onSyncTimeout(ClassicGroup group, int generation) {
+    private List<CoordinatorRecord> onSyncTimeout(ClassicGroup group, int generation) {
         boolean syncing = group.is(GroupState.COMPLETING_REBALANCE) || group.is(GroupState.STABLE);
         if (!syncing || group.generationId != generation || group.pendingSync.isEmpty()) {
-            return;
+            return List.of();
         }
         for (String memberId : new ArrayList<>(group.pendingSync)) {
             GroupMember m = group.member(memberId);
@@ -447,6 +428,7 @@ final class GroupShard implements GroupRecords.Replay {
             }
         }
         prepareRebalance(group, "members did not sync");
+        return List.of();
     }
 
     private JoinGroupResponseData joinResult(ClassicGroup group, GroupMember member, short version, boolean skipAssignment) {
@@ -479,37 +461,37 @@ final class GroupShard implements GroupRecords.Replay {
 
     // ---------------------------------------------------------------- SyncGroup
 
-    CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request, short version) {
+    CoordinatorResult<CompletableFuture<SyncGroupResponseData>> syncGroup(SyncGroupRequestData request, short version) {
         ClassicGroup group = groups.get(request.groupId());
         if (group == null || group.is(GroupState.DEAD)) {
-            return done(syncError(Errors.UNKNOWN_MEMBER_ID));
+            return answer(syncError(Errors.UNKNOWN_MEMBER_ID));
         }
         Errors fenced = checkStatic(group, request.memberId(), request.groupInstanceId());
         if (fenced != null) {
-            return done(syncError(fenced));
+            return answer(syncError(fenced));
         }
         GroupMember member = group.member(request.memberId());
         if (member == null) {
-            return done(syncError(Errors.UNKNOWN_MEMBER_ID));
+            return answer(syncError(Errors.UNKNOWN_MEMBER_ID));
         }
         if (request.generationId() != group.generationId) {
-            return done(syncError(Errors.ILLEGAL_GENERATION));
+            return answer(syncError(Errors.ILLEGAL_GENERATION));
         }
         if (version >= 5 && ((request.protocolType() != null && !request.protocolType().equals(group.protocolType))
             || (request.protocolName() != null && !request.protocolName().equals(group.protocolName)))) {
-            return done(syncError(Errors.INCONSISTENT_GROUP_PROTOCOL));
+            return answer(syncError(Errors.INCONSISTENT_GROUP_PROTOCOL));
         }
         switch (group.state()) {
             case PREPARING_REBALANCE:
-                return done(syncError(Errors.REBALANCE_IN_PROGRESS));
+                return answer(syncError(Errors.REBALANCE_IN_PROGRESS));
             case STABLE:
                 group.pendingSync.remove(member.memberId);
                 scheduleHeartbeatExpiry(group, member);
-                return done(syncResult(group, member));
+                return answer(syncResult(group, member));
             case COMPLETING_REBALANCE:
                 break;
             default:
-                return done(syncError(Errors.UNKNOWN_MEMBER_ID));
+                return answer(syncError(Errors.UNKNOWN_MEMBER_ID));
         }
         CompletableFuture<SyncGroupResponseData> future = new CompletableFuture<>();
         if (member.awaitingSync != null) {
@@ -519,27 +501,24 @@ final class GroupShard implements GroupRecords.Replay {
         member.awaitingSync = future;
         group.pendingSync.remove(member.memberId);
         scheduleHeartbeatExpiry(group, member);
-        if (group.isLeader(member.memberId)) {
-            Map<String, byte[]> assignments = new HashMap<>();
-            request.assignments().forEach(a -> assignments.put(a.memberId(), a.assignment()));
-            int generation = group.generationId;
-            Map<String, byte[]> full = new HashMap<>();
-            for (GroupMember m : group.members.values()) {
-                full.put(m.memberId, assignments.getOrDefault(m.memberId, new byte[0]));
-            }
-            GroupRecords.GroupValue value = group.toRecordValue();
-            List<GroupRecords.MemberValue> withAssignments = new ArrayList<>();
-            for (GroupRecords.MemberValue mv : value.members()) {
-                withAssignments.add(new GroupRecords.MemberValue(mv.memberId(), mv.instanceId(), mv.clientId(), mv.clientHost(),
-                    mv.rebalanceTimeoutMs(), mv.sessionTimeoutMs(), mv.subscription(), full.get(mv.memberId())));
-            }
-            GroupRecords.GroupValue stored = new GroupRecords.GroupValue(value.protocolType(), value.generation(), value.protocol(),
-                value.leader(), time.milliseconds(), withAssignments);
-            writer.append(List.of(GroupRecords.groupMetadata(group.groupId, stored))).whenComplete((v, error) -> {
-                if (!group.is(GroupState.COMPLETING_REBALANCE) || group.generationId != generation) {
-                    return;
-                }
-                if (error != null) {
+        if (!group.isLeader(member.memberId)) {
+            return CoordinatorResult.respond(future);
+        }
+        // The leader's assignment becomes the group's once it is stored (GroupReplay.completeSync).
+        Map<String, byte[]> assignments = new HashMap<>();
+        request.assignments().forEach(a -> assignments.put(a.memberId(), a.assignment()));
+        GroupRecords.GroupValue value = group.toRecordValue();
+        List<GroupRecords.MemberValue> withAssignments = new ArrayList<>();
+        for (GroupRecords.MemberValue mv : value.members()) {
+            withAssignments.add(new GroupRecords.MemberValue(mv.memberId(), mv.instanceId(), mv.clientId(), mv.clientHost(),
+                mv.rebalanceTimeoutMs(), mv.sessionTimeoutMs(), mv.subscription(), assignments.getOrDefault(mv.memberId(), new byte[0])));
+        }
+        GroupRecords.GroupValue stored = new GroupRecords.GroupValue(value.protocolType(), value.generation(), value.protocol(),
+            value.leader(), time.milliseconds(), withAssignments);
+        int generation = group.generationId;
+        return CoordinatorResult.of(List.of(GroupRecords.groupMetadata(group.groupId, stored)), future)
+            .onAppendFailure(error -> {
+                if (group.is(GroupState.COMPLETING_REBALANCE) && group.generationId == generation) {
                     Errors err = appendError(error);
                     for (GroupMember m : group.members.values()) {
                         if (m.awaitingSync != null) {
@@ -548,24 +527,17 @@ final class GroupShard implements GroupRecords.Replay {
                         }
                     }
                     prepareRebalance(group, "failed to store the assignment: " + err);
-                    return;
                 }
-                for (GroupMember m : group.members.values()) {
-                    m.assignment = full.getOrDefault(m.memberId, new byte[0]);
-                }
-                group.transitionTo(GroupState.STABLE, time.milliseconds());
-                for (GroupMember m : group.members.values()) {
-                    if (m.awaitingSync != null) {
-                        m.awaitingSync.complete(syncResult(group, m));
-                        m.awaitingSync = null;
-                    }
-                }
+                return future;
             });
-        }
-        return future;
     }
 
-    private static SyncGroupResponseData syncResult(ClassicGroup group, GroupMember member) {
+    /** Whether the partition has been replayed to its end (the shard serves requests). */
+    boolean isLoaded() {
+        return loaded;
+    }
+
+    static SyncGroupResponseData syncResult(ClassicGroup group, GroupMember member) {
         return new SyncGroupResponseData().setErrorCode(Errors.NONE.code()).setProtocolType(group.protocolType)
             .setProtocolName(group.protocolName).setAssignment(member.assignment);
     }
@@ -599,8 +571,18 @@ final class GroupShard implements GroupRecords.Replay {
         return group.is(GroupState.PREPARING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
     }
 
-    /** Removes one member (LeaveGroup); returns the member-level error. */
-    Errors leave(String groupId, String memberId, String instanceId, String reason) {
+    /** LeaveGroup for several members: NONE with the member-level errors in order. */
+    CoordinatorResult<Map.Entry<Errors, List<Errors>>> leave(String groupId, List<GroupCoordinator.Leaving> members) {
+        List<CoordinatorRecord> records = new ArrayList<>();
+        List<Errors> errors = new ArrayList<>();
+        for (GroupCoordinator.Leaving m : members) {
+            errors.add(leave(groupId, m.memberId(), m.instanceId(), m.reason(), records));
+        }
+        return sideRecords(records, Map.entry(Errors.NONE, errors));
+    }
+
+    /** Removes one member; returns the member-level error. */
+    private Errors leave(String groupId, String memberId, String instanceId, String reason, List<CoordinatorRecord> records) {
         ClassicGroup group = groups.get(groupId);
         if (group == null || group.is(GroupState.DEAD)) {
             return Errors.UNKNOWN_MEMBER_ID;
@@ -617,7 +599,7 @@ final class GroupShard implements GroupRecords.Replay {
         }
         if (group.pendingMembers.remove(memberId)) {
             timer.cancel(pendingKey(group, memberId));
-            maybeCompleteJoin(group);
+            maybeCompleteJoin(group, records);
             return Errors.NONE;
         }
         GroupMember member = group.member(memberId);
@@ -625,7 +607,7 @@ final class GroupShard implements GroupRecords.Replay {
             return Errors.UNKNOWN_MEMBER_ID;
         }
         log.info("Member {} left group {}{}", memberId, groupId, reason == null ? "" : " (" + reason + ")");
-        removeMemberAndRebalance(group, member, "member left");
+        removeMemberAndRebalance(group, member, "member left", records);
         return Errors.NONE;
     }
 
@@ -643,16 +625,16 @@ final class GroupShard implements GroupRecords.Replay {
         group.remove(member.memberId);
     }
 
-    private void removeMemberAndRebalance(ClassicGroup group, GroupMember member, String reason) {
+    private void removeMemberAndRebalance(ClassicGroup group, GroupMember member, String reason, List<CoordinatorRecord> records) {
         removeMember(group, member);
         switch (group.state()) {
             case STABLE:
             case COMPLETING_REBALANCE:
                 prepareRebalance(group, reason);
-                maybeCompleteJoin(group);
+                maybeCompleteJoin(group, records);
                 break;
             case PREPARING_REBALANCE:
-                maybeCompleteJoin(group);
+                maybeCompleteJoin(group, records);
                 break;
             default:
                 break;
@@ -663,25 +645,41 @@ final class GroupShard implements GroupRecords.Replay {
         timer.schedule(heartbeatKey(group, member.memberId), member.sessionTimeoutMs, () -> onHeartbeatExpired(group, member.memberId));
     }
 
-    private void onHeartbeatExpired(ClassicGroup group, String memberId) {
+    private List<CoordinatorRecord> onHeartbeatExpired(ClassicGroup group, String memberId) {
+        List<CoordinatorRecord> records = new ArrayList<>();
         GroupMember member = group.member(memberId);
         if (member == null) {
-            return;
+            return records;
         }
         if (member.isAwaitingJoin() || member.isAwaitingSync()) {
             scheduleHeartbeatExpiry(group, member);
-            return;
+            return records;
         }
         log.info("Member {} in group {} has failed, removing it from the group (session timeout {} ms)", memberId, group.groupId,
             member.sessionTimeoutMs);
-        removeMemberAndRebalance(group, member, "session timeout of " + memberId);
+        removeMemberAndRebalance(group, member, "session timeout of " + memberId, records);
+        return records;
     }
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * An answer that does not depend on {@code records}: they record a change the operation
+     * caused on the way (a group left empty), so a failure to write them is logged, not answered.
+     */
+    private static <T> CoordinatorResult<T> sideRecords(List<CoordinatorRecord> records, T response) {
+        return CoordinatorResult.of(records, response).onAppendFailure(error -> {
+            log.warn("Could not write the new state of a group: {}", Futures.unwrap(error).toString());
+            return response;
+        });
+    }
+
+    private static <T> CoordinatorResult<CompletableFuture<T>> answer(T response) {
+        return CoordinatorResult.respond(done(response));
+    }
+
     static Errors appendError(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-        Errors e = Errors.forException(cause);
+        Errors e = Errors.forException(Futures.unwrap(error));
         switch (e) {
             case UNKNOWN_TOPIC_OR_PARTITION:
             case NOT_ENOUGH_REPLICAS:
@@ -690,6 +688,7 @@ final class GroupShard implements GroupRecords.Replay {
                 return Errors.COORDINATOR_NOT_AVAILABLE;
             case NOT_LEADER_OR_FOLLOWER:
             case KAFKA_STORAGE_ERROR:
+            case NOT_COORDINATOR:
                 return Errors.NOT_COORDINATOR;
             case MESSAGE_TOO_LARGE:
             case RECORD_LIST_TOO_LARGE:
@@ -718,9 +717,5 @@ final class GroupShard implements GroupRecords.Replay {
 
     static <T> CompletableFuture<T> done(T value) {
         return CompletableFuture.completedFuture(value);
-    }
-
-    Set<String> groupIds() {
-        return groups.keySet();
     }
 }

@@ -1,13 +1,13 @@
 package io.gregor.coordinator.group;
 
+import io.gregor.coordinator.runtime.CoordinatorRecord;
+import io.gregor.coordinator.runtime.CoordinatorResult;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Committed offsets and group administration of one shard: OffsetCommit (with Kafka's generation
  * and member checks), OffsetFetch, OffsetDelete, DeleteGroups and offset expiration
- * ({@code offsets.retention.minutes}). Runs on the shard's thread like {@link GroupShard}.
+ * ({@code offsets.retention.minutes}). Runs on the shard's thread like {@link GroupShard}; like it,
+ * its operations return records, and the offsets change only when the records are replayed.
  */
 public final class OffsetOps {
     private static final Logger log = LoggerFactory.getLogger(OffsetOps.class);
@@ -35,26 +36,23 @@ public final class OffsetOps {
     public record CommitResult(Errors groupError, Map<TopicPartition, Errors> partitions) {
     }
 
-    CompletableFuture<CommitResult> commit(String groupId, int generation, String memberId, String instanceId, long retentionMs,
+    CoordinatorResult<CommitResult> commit(String groupId, int generation, String memberId, String instanceId, long retentionMs,
                                            Map<TopicPartition, Commit> offsets) {
         if (groupId == null || groupId.isEmpty()) {
-            return GroupShard.done(new CommitResult(Errors.INVALID_GROUP_ID, Map.of()));
+            return CoordinatorResult.respond(new CommitResult(Errors.INVALID_GROUP_ID, Map.of()));
         }
         ClassicGroup group = shard.group(groupId);
         Errors error = validate(group, generation, memberId, instanceId);
         if (error != null) {
-            return GroupShard.done(new CommitResult(error, Map.of()));
+            return CoordinatorResult.respond(new CommitResult(error, Map.of()));
         }
-        if (group == null) {
-            group = new ClassicGroup(groupId, shard.time.milliseconds());
-            shard.groups.put(groupId, group);
-        } else if (generation >= 0 && group.member(memberId) != null) {
+        if (group != null && generation >= 0 && group.member(memberId) != null) {
             // A commit proves the member is alive.
             shard.heartbeat(groupId, memberId, instanceId, generation);
         }
         long now = shard.time.milliseconds();
         Map<TopicPartition, Errors> results = new LinkedHashMap<>();
-        Map<TopicPartition, OffsetAndMetadata> accepted = new LinkedHashMap<>();
+        List<TopicPartition> accepted = new ArrayList<>();
         List<CoordinatorRecord> records = new ArrayList<>();
         for (Map.Entry<TopicPartition, Commit> e : offsets.entrySet()) {
             String metadata = e.getValue().metadata() == null ? "" : e.getValue().metadata();
@@ -64,27 +62,16 @@ public final class OffsetOps {
             }
             OffsetAndMetadata om = new OffsetAndMetadata(e.getValue().offset(), e.getValue().leaderEpoch(), metadata, now,
                 retentionMs > 0 ? now + retentionMs : -1);
-            accepted.put(e.getKey(), om);
+            accepted.add(e.getKey());
             records.add(GroupRecords.offsetCommit(groupId, e.getKey().topic(), e.getKey().partition(), om));
             results.put(e.getKey(), Errors.NONE);
         }
-        if (records.isEmpty()) {
-            return GroupShard.done(new CommitResult(Errors.NONE, results));
-        }
-        ClassicGroup g = group;
-        g.pendingOffsetCommits++;
-        return shard.writer.append(records).handle((v, failure) -> {
-            g.pendingOffsetCommits--;
-            if (failure != null) {
-                Errors err = GroupShard.appendError(failure);
-                accepted.keySet().forEach(tp -> results.put(tp, err));
-            } else {
-                g.offsets.putAll(accepted);
-                if (!shard.groups.containsKey(g.groupId)) {
-                    shard.groups.put(g.groupId, g);
-                }
-            }
-            return new CommitResult(Errors.NONE, results);
+        // The offsets (and a group new to this coordinator) appear when the records are replayed.
+        return CoordinatorResult.of(records, new CommitResult(Errors.NONE, results)).onAppendFailure(failure -> {
+            Errors err = GroupShard.appendError(failure);
+            Map<TopicPartition, Errors> failed = new LinkedHashMap<>(results);
+            accepted.forEach(tp -> failed.put(tp, err));
+            return new CommitResult(Errors.NONE, failed);
         });
     }
 
@@ -140,52 +127,44 @@ public final class OffsetOps {
         return out;
     }
 
-    CompletableFuture<Errors> deleteGroup(String groupId) {
+    CoordinatorResult<Errors> deleteGroup(String groupId) {
         if (groupId == null || groupId.isEmpty()) {
-            return GroupShard.done(Errors.INVALID_GROUP_ID);
+            return CoordinatorResult.respond(Errors.INVALID_GROUP_ID);
         }
         ClassicGroup group = shard.group(groupId);
         if (group == null || group.is(GroupState.DEAD)) {
-            return GroupShard.done(Errors.GROUP_ID_NOT_FOUND);
+            return CoordinatorResult.respond(Errors.GROUP_ID_NOT_FOUND);
         }
         if (!group.is(GroupState.EMPTY)) {
-            return GroupShard.done(Errors.NON_EMPTY_GROUP);
+            return CoordinatorResult.respond(Errors.NON_EMPTY_GROUP);
         }
         List<CoordinatorRecord> records = new ArrayList<>();
         for (TopicPartition tp : group.offsets.keySet()) {
             records.add(GroupRecords.offsetTombstone(groupId, tp.topic(), tp.partition()));
         }
         records.add(GroupRecords.groupTombstone(groupId));
-        return shard.writer.append(records).handle((v, failure) -> {
-            if (failure != null) {
-                return GroupShard.appendError(failure);
-            }
-            group.transitionTo(GroupState.DEAD, shard.time.milliseconds());
-            shard.groups.remove(groupId);
-            log.info("Deleted group {}", groupId);
-            return Errors.NONE;
-        });
+        log.info("Deleting group {}", groupId);
+        return CoordinatorResult.of(records, Errors.NONE).onAppendFailure(GroupShard::appendError);
     }
 
     /** OffsetDelete: group-level error, or per-partition errors. */
     public record DeleteOffsetsResult(Errors groupError, Map<TopicPartition, Errors> partitions) {
     }
 
-    CompletableFuture<DeleteOffsetsResult> deleteOffsets(String groupId, List<TopicPartition> partitions) {
+    CoordinatorResult<DeleteOffsetsResult> deleteOffsets(String groupId, List<TopicPartition> partitions) {
         if (groupId == null || groupId.isEmpty()) {
-            return GroupShard.done(new DeleteOffsetsResult(Errors.INVALID_GROUP_ID, Map.of()));
+            return CoordinatorResult.respond(new DeleteOffsetsResult(Errors.INVALID_GROUP_ID, Map.of()));
         }
         ClassicGroup group = shard.group(groupId);
         if (group == null || group.is(GroupState.DEAD)) {
-            return GroupShard.done(new DeleteOffsetsResult(Errors.GROUP_ID_NOT_FOUND, Map.of()));
+            return CoordinatorResult.respond(new DeleteOffsetsResult(Errors.GROUP_ID_NOT_FOUND, Map.of()));
         }
         if (!group.is(GroupState.EMPTY) && !"consumer".equals(group.protocolType)) {
-            return GroupShard.done(new DeleteOffsetsResult(Errors.NON_EMPTY_GROUP, Map.of()));
+            return CoordinatorResult.respond(new DeleteOffsetsResult(Errors.NON_EMPTY_GROUP, Map.of()));
         }
         Optional<Set<String>> subscribed = group.is(GroupState.EMPTY) ? Optional.of(Set.of()) : group.subscribedTopics();
         Map<TopicPartition, Errors> results = new LinkedHashMap<>();
         List<CoordinatorRecord> records = new ArrayList<>();
-        List<TopicPartition> deleted = new ArrayList<>();
         for (TopicPartition tp : partitions) {
             if (subscribed.isEmpty() || subscribed.get().contains(tp.topic())) {
                 results.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
@@ -194,19 +173,10 @@ public final class OffsetOps {
             results.put(tp, Errors.NONE);
             if (group.offsets.containsKey(tp)) {
                 records.add(GroupRecords.offsetTombstone(groupId, tp.topic(), tp.partition()));
-                deleted.add(tp);
             }
         }
-        if (records.isEmpty()) {
-            return GroupShard.done(new DeleteOffsetsResult(Errors.NONE, results));
-        }
-        return shard.writer.append(records).handle((v, failure) -> {
-            if (failure != null) {
-                return new DeleteOffsetsResult(GroupShard.appendError(failure), Map.of());
-            }
-            deleted.forEach(group.offsets::remove);
-            return new DeleteOffsetsResult(Errors.NONE, results);
-        });
+        return CoordinatorResult.of(records, new DeleteOffsetsResult(Errors.NONE, results))
+            .onAppendFailure(failure -> new DeleteOffsetsResult(GroupShard.appendError(failure), Map.of()));
     }
 
     /**
@@ -214,18 +184,19 @@ public final class OffsetOps {
      * expiry, and, in consumer groups, those of topics nobody subscribes to anymore (KIP-496).
      * Empty groups left without offsets are deleted.
      */
-    CompletableFuture<Integer> expire() {
+    CoordinatorResult<Integer> expire() {
         long now = shard.time.milliseconds();
         long retention = shard.config.offsetsRetentionMs();
         List<CoordinatorRecord> records = new ArrayList<>();
-        Map<ClassicGroup, List<TopicPartition>> expired = new HashMap<>();
-        List<ClassicGroup> emptied = new ArrayList<>();
+        int expired = 0;
+        int emptied = 0;
         for (ClassicGroup group : shard.groups()) {
-            if (group.pendingOffsetCommits > 0 || group.is(GroupState.DEAD)) {
+            // A commit still being written could refresh what looks expired here.
+            if (shard.context.writesInFlight(group.groupId) > 0 || group.is(GroupState.DEAD)) {
                 continue;
             }
             Optional<Set<String>> subscribed = group.is(GroupState.EMPTY) ? Optional.empty() : group.subscribedTopics();
-            List<TopicPartition> gone = new ArrayList<>();
+            int gone = 0;
             for (Map.Entry<TopicPartition, OffsetAndMetadata> e : group.offsets.entrySet()) {
                 OffsetAndMetadata om = e.getValue();
                 boolean expiredExplicitly = om.expireTimestamp() > 0 && om.expireTimestamp() <= now;
@@ -234,41 +205,22 @@ public final class OffsetOps {
                 boolean expiredUnsubscribed = subscribed.isPresent() && !subscribed.get().contains(e.getKey().topic())
                     && om.commitTimestamp() + retention <= now;
                 if (expiredExplicitly || expiredEmpty || expiredUnsubscribed) {
-                    gone.add(e.getKey());
+                    gone++;
                     records.add(GroupRecords.offsetTombstone(group.groupId, e.getKey().topic(), e.getKey().partition()));
                 }
             }
-            if (!gone.isEmpty()) {
-                expired.put(group, gone);
-            }
-            if (group.is(GroupState.EMPTY) && group.offsets.size() == gone.size() && group.stateTimestamp() + retention <= now) {
-                emptied.add(group);
+            expired += gone;
+            if (group.is(GroupState.EMPTY) && group.offsets.size() == gone && group.stateTimestamp() + retention <= now) {
+                emptied++;
                 records.add(GroupRecords.groupTombstone(group.groupId));
             }
         }
-        if (records.isEmpty()) {
-            return GroupShard.done(0);
+        if (!records.isEmpty()) {
+            log.info("Removing {} expired offsets and {} empty groups of {}", expired, emptied, shard.context.partition());
         }
-        return shard.writer.append(records).handle((v, failure) -> {
-            if (failure != null) {
-                log.warn("Could not write expired offsets: {}", failure.toString());
-                return 0;
-            }
-            int count = 0;
-            for (Map.Entry<ClassicGroup, List<TopicPartition>> e : expired.entrySet()) {
-                e.getValue().forEach(e.getKey().offsets::remove);
-                count += e.getValue().size();
-            }
-            for (ClassicGroup g : emptied) {
-                if (g.is(GroupState.EMPTY) && g.offsets.isEmpty()) {
-                    g.transitionTo(GroupState.DEAD, now);
-                    shard.groups.remove(g.groupId);
-                }
-            }
-            if (count > 0 || !emptied.isEmpty()) {
-                log.info("Removed {} expired offsets and {} empty groups", count, emptied.size());
-            }
-            return count;
+        return CoordinatorResult.of(records, expired).onAppendFailure(failure -> {
+            log.warn("Could not write expired offsets: {}", failure.toString());
+            return 0;
         });
     }
 }

@@ -2,7 +2,10 @@ package io.gregor.coordinator.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gregor.coordinator.runtime.LogPartitionWriter;
+import io.gregor.coordinator.runtime.ManualTaskScheduler;
 import io.gregor.storage.util.ManualTime;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,23 +15,47 @@ import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The classic group state machine, driven with a manual clock (no sleeps, no threads). */
+/**
+ * The classic group state machine, driven through the coordinator runtime over a real log with a
+ * manual clock (no sleeps, no threads).
+ */
 class GroupShardTest {
     private static final String GROUP = "orders-app";
     private static final int SESSION = 10_000;
     private static final int REBALANCE = 30_000;
     private static final short V = 9;
 
+    @TempDir
+    Path dir;
     private final ManualTime time = new ManualTime();
-    private final ManualTimer timer = new ManualTimer(time);
-    private final RecordingWriter writer = new RecordingWriter();
-    private GroupShard shard = shard(0);
-    private OffsetOps offsets = new OffsetOps(shard);
+    private final ManualTaskScheduler timer = new ManualTaskScheduler(time);
+    private LogPartitionWriter writer;
+    private ShardDriver shard;
+    private ShardDriver.Offsets offsets;
 
-    private GroupShard shard(int initialDelayMs) {
-        return new GroupShard(7, new GroupConfig(6000, 300_000, initialDelayMs, 10, 4096, 60_000), time, timer, writer);
+    @BeforeEach
+    void start() throws Exception {
+        writer = new LogPartitionWriter(dir.toFile(), ShardDriver.PARTITION, time);
+        shard = shard(0);
+        offsets = shard.offsets();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        writer.close();
+    }
+
+    /**
+     * A shard loaded from the partition's log as it is now (a fresh coordinator for it), on the
+     * test's clock; it takes over the timers of a shard it replaces.
+     */
+    private ShardDriver shard(int initialDelayMs) {
+        return new ShardDriver(new GroupConfig(6000, 300_000, initialDelayMs, 10, 4096, 60_000), time, timer, writer);
     }
 
     private JoinGroupRequestData join(String memberId, String instanceId, String... protocols) {
@@ -218,10 +245,8 @@ class GroupShardTest {
         assertThat(result.partitions()).containsEntry(tp, Errors.NONE);
         assertThat(offsets.fetch(GROUP, List.of(tp)).get(tp).offset()).isEqualTo(42);
 
-        GroupShard reloaded = shard(0);
-        writer.replayInto(reloaded);
-        reloaded.onLoaded();
-        OffsetAndMetadata restored = new OffsetOps(reloaded).fetch(GROUP, List.of(tp)).get(tp);
+        ShardDriver reloaded = shard(0);
+        OffsetAndMetadata restored = reloaded.offsets().fetch(GROUP, List.of(tp)).get(tp);
         assertThat(restored.offset()).isEqualTo(42);
         assertThat(restored.leaderEpoch()).isEqualTo(5);
         assertThat(restored.metadata()).isEqualTo("checkpoint");

@@ -152,15 +152,17 @@ public final class TopicAdmin {
         if (validateOnly) {
             return CompletableFuture.completedFuture(new Created(Uuid.ZERO_UUID, assignment.size(), rf));
         }
-        Uuid topicId = Uuid.randomUuid();
+        // Uuid.randomUuid reads the OS's entropy source: not on a network thread.
+        Uuid[] topicId = new Uuid[1];
         return CompletableFuture.runAsync(() -> {
+            topicId[0] = Uuid.randomUuid();
             MetadataImage image = cache.image();
             Map<Integer, PartitionState> states = new TreeMap<>();
             for (Map.Entry<Integer, List<Integer>> e : assignment.entrySet()) {
                 states.put(e.getKey(), initialState(e.getValue(), image));
             }
             try {
-                store.createTopic(spec.name(), topicId, assignment, spec.configs(), states);
+                store.createTopic(spec.name(), topicId[0], assignment, spec.configs(), states);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -180,7 +182,7 @@ public final class TopicAdmin {
             TopicImage t = image.topic(spec.name());
             return t != null && t.partitions().size() == assignment.size()
                 && t.partitions().values().stream().allMatch(PartitionImage::hasLeader);
-        }, timeoutMs)).thenApply(image -> new Created(topicId, assignment.size(), rf));
+        }, timeoutMs)).thenApply(image -> new Created(topicId[0], assignment.size(), rf));
     }
 
     private static PartitionState initialState(List<Integer> replicas, MetadataImage image) {

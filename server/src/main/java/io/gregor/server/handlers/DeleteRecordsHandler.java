@@ -7,6 +7,7 @@ import io.gregor.protocol.RequestContext;
 import io.gregor.replication.Partition;
 import io.gregor.replication.ReplicaManager;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
@@ -22,10 +23,13 @@ import org.apache.kafka.common.protocol.Errors;
 public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequestData> {
     private final MetadataView cache;
     private final ReplicaManager replicaManager;
+    private final Executor executor;
 
-    public DeleteRecordsHandler(MetadataView cache, ReplicaManager replicaManager) {
+    /** @param executor runs the log start offset moves, which rewrite the leader epoch checkpoint file */
+    public DeleteRecordsHandler(MetadataView cache, ReplicaManager replicaManager, Executor executor) {
         this.cache = cache;
         this.replicaManager = replicaManager;
+        this.executor = executor;
     }
 
     @Override
@@ -35,6 +39,10 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
 
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, DeleteRecordsRequestData request) {
+        return CompletableFuture.supplyAsync(() -> deleteRecords(request), executor);
+    }
+
+    private ApiMessage deleteRecords(DeleteRecordsRequestData request) {
         DeleteRecordsResponseData response = new DeleteRecordsResponseData();
         for (DeleteRecordsRequestData.DeleteRecordsTopic t : request.topics()) {
             DeleteRecordsResponseData.DeleteRecordsTopicResult topicResult = new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName(t.name());
@@ -63,6 +71,6 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
                 }
             }
         }
-        return CompletableFuture.completedFuture(response);
+        return response;
     }
 }

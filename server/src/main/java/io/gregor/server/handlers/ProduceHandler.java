@@ -80,7 +80,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         }
         CompletableFuture<Map<TopicPartition, ProduceResult>> appended = toAppend.isEmpty()
             ? CompletableFuture.completedFuture(Map.of())
-            : replicaManager.appendRecords(acks, request.timeoutMs(), toAppend, context.eventLoop());
+            : replicaManager.appendRecords(acks, request.timeoutMs(), toAppend, context.eventLoop(), true);
         if (acks == 0) {
             // No response, so errors can only be signalled the way Kafka does: by disconnecting,
             // after which the client refreshes its metadata.

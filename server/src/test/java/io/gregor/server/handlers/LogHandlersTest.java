@@ -271,7 +271,7 @@ class LogHandlersTest {
         DeleteRecordsRequestData.DeleteRecordsTopic topic = new DeleteRecordsRequestData.DeleteRecordsTopic().setName("t");
         offsets.forEach((p, o) -> topic.partitions().add(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(p).setOffset(o)));
         DeleteRecordsRequestData request = new DeleteRecordsRequestData().setTimeoutMs(5_000).setTopics(List.of(topic));
-        return answer(new DeleteRecordsHandler(broker.metadata, replicas).handle(broker.latest(ApiKeys.DELETE_RECORDS), request),
+        return answer(new DeleteRecordsHandler(broker.metadata, replicas, Runnable::run).handle(broker.latest(ApiKeys.DELETE_RECORDS), request),
             DeleteRecordsResponseData.class);
     }
 }

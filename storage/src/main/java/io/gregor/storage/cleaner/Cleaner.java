@@ -117,7 +117,8 @@ final class Cleaner {
                     return firstDirtyOffset;
                 }
             } finally {
-                if (!swapped) {
+                // A swap that failed after the cleaned segment entered the log leaves it there: it holds the data now.
+                if (!swapped && !l.segments().contains(cleaned)) {
                     cleaned.close();
                     java.nio.file.Files.deleteIfExists(cleaned.logFile().toPath());
                     deleteIndexes(cleaned);

@@ -21,7 +21,8 @@ import java.util.List;
  * leader for the end offset of its own latest epoch ({@link #endOffsetFor}) and truncates
  * anything beyond it, so replicas never silently diverge after a failover.
  *
- * <p>Invariants: epochs and start offsets strictly increase. Thread-safe (synchronized); the file
+ * <p>Invariants: epochs and start offsets strictly increase. Thread-safe (synchronized, but
+ * {@link #assign} of an epoch already recorded and {@link #latestEpoch} take no lock); the file
  * is rewritten atomically (temporary file, rename) on every change.
  *
  * <p>Durability: a new epoch ({@link #assign}) is written without fsync, as Kafka does since
@@ -39,6 +40,11 @@ public final class LeaderEpochCache {
     private final List<EpochEntry> entries = new ArrayList<>();
     /** Whether the file holds changes that were not fsynced. */
     private boolean unsynced;
+    /**
+     * The latest epoch, readable without the lock: an append (on a network thread) finds its
+     * epoch recorded almost always, and must not wait while {@link #sync} fsyncs the file.
+     */
+    private volatile int latest = UNDEFINED_EPOCH;
 
     public LeaderEpochCache(File partitionDir) {
         this.file = new File(partitionDir, FILE_NAME);
@@ -62,6 +68,11 @@ public final class LeaderEpochCache {
         } catch (IOException | RuntimeException e) {
             entries.clear();
         }
+        latest = latestOf(entries);
+    }
+
+    private static int latestOf(List<EpochEntry> entries) {
+        return entries.isEmpty() ? UNDEFINED_EPOCH : entries.get(entries.size() - 1).epoch();
     }
 
     private void add(EpochEntry e) {
@@ -82,10 +93,14 @@ public final class LeaderEpochCache {
     }
 
     /** Records that {@code epoch} starts at {@code startOffset}; ignored unless the epoch is new. */
-    public synchronized void assign(int epoch, long startOffset) {
-        if (epoch < 0) {
+    public void assign(int epoch, long startOffset) {
+        if (epoch < 0 || epoch <= latest) {
             return;
         }
+        assignNew(epoch, startOffset);
+    }
+
+    private synchronized void assignNew(int epoch, long startOffset) {
         EpochEntry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
         if (last != null && last.epoch() >= epoch) {
             return;
@@ -101,8 +116,8 @@ public final class LeaderEpochCache {
         }
     }
 
-    public synchronized int latestEpoch() {
-        return entries.isEmpty() ? UNDEFINED_EPOCH : entries.get(entries.size() - 1).epoch();
+    public int latestEpoch() {
+        return latest;
     }
 
     /** Epoch of the batch holding {@code offset}, or {@link #UNDEFINED_EPOCH}. */
@@ -170,6 +185,7 @@ public final class LeaderEpochCache {
     }
 
     private void write(boolean fsync) {
+        latest = latestOf(entries);
         File tmp = new File(file.getPath() + ".tmp");
         try (FileOutputStream out = new FileOutputStream(tmp);
              BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {

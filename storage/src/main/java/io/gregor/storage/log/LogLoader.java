@@ -6,9 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
 final class LogLoader {
     private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
     /** Upper bound on a batch size believed while recovering, so a torn length cannot exhaust the heap. */
-    private static final int MAX_RECOVERY_BATCH_BYTES = 128 * 1024 * 1024;
+    static final int MAX_RECOVERY_BATCH_BYTES = 128 * 1024 * 1024;
 
     /** Where the loaded log stands. */
     record Loaded(long logStartOffset, LogOffsetMetadata logEnd, long recoveryPoint, long highWatermark) {
@@ -37,13 +35,13 @@ final class LogLoader {
     private final File dir;
     private final Time time;
     private final Supplier<SegmentConfig> segmentConfig;
-    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final LogSegments segments;
     private final ProducerStateManager producerState;
     private final LeaderEpochCache epochs;
 
     /** Fills {@code segments}, {@code producerState} and {@code epochs}, which belong to the log being opened. */
     LogLoader(TopicPartition topicPartition, File dir, Time time, Supplier<SegmentConfig> segmentConfig,
-              ConcurrentSkipListMap<Long, LogSegment> segments, ProducerStateManager producerState, LeaderEpochCache epochs) {
+              LogSegments segments, ProducerStateManager producerState, LeaderEpochCache epochs) {
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.time = time;
@@ -61,18 +59,17 @@ final class LogLoader {
             : Arrays.stream(logFiles).mapToLong(f -> LogFiles.offsetFromFileName(f.getName())).sorted().toArray();
         for (int i = 0; i < bases.length; i++) {
             boolean active = i == bases.length - 1;
-            segments.put(bases[i], LogSegment.open(dir, bases[i], segmentConfig.get(), time, active));
+            segments.add(LogSegment.open(dir, bases[i], segmentConfig.get(), time, active));
         }
         boolean truncatedTail = false;
-        for (LogSegment segment : new ArrayList<>(segments.values())) {
+        for (LogSegment segment : new ArrayList<>(segments.all())) {
             if (truncatedTail) {
                 log.warn("{}: deleting segment {} that follows a corrupted one", topicPartition, segment.baseOffset());
-                segments.remove(segment.baseOffset());
-                segment.delete();
+                segments.removeAndDeleteNow(segment);
                 continue;
             }
-            Map.Entry<Long, LogSegment> next = segments.higherEntry(segment.baseOffset());
-            boolean holdsUnflushedData = next == null || next.getKey() > checkpointRecoveryPoint;
+            LogSegment next = segments.next(segment);
+            boolean holdsUnflushedData = next == null || next.baseOffset() > checkpointRecoveryPoint;
             boolean needsRecovery = swapped.contains(segment.baseOffset()) || !segment.indexesSane()
                 || (!cleanShutdown && holdsUnflushedData);
             if (!needsRecovery) {
@@ -88,11 +85,11 @@ final class LogLoader {
         }
         if (segments.isEmpty()) {
             long start = Math.max(0, logStartCheckpoint);
-            segments.put(start, LogSegment.open(dir, start, segmentConfig.get(), time, true));
+            segments.add(LogSegment.open(dir, start, segmentConfig.get(), time, true));
         }
-        LogSegment active = segments.lastEntry().getValue();
+        LogSegment active = segments.active();
         long next = active.readNextOffset();
-        long logStartOffset = Math.max(segments.firstKey(), Math.min(Math.max(logStartCheckpoint, 0), next));
+        long logStartOffset = Math.max(segments.firstBaseOffset(), Math.min(Math.max(logStartCheckpoint, 0), next));
         long recoveryPoint = cleanShutdown ? next : Math.min(Math.max(checkpointRecoveryPoint, 0), next);
         long hw = Math.min(Math.max(highWatermark, logStartOffset), next);
         rebuildProducerState(segments, producerState, logStartOffset, next);
@@ -106,18 +103,18 @@ final class LogLoader {
 
     /** Recreates the leader epoch checkpoint from the batches' partition leader epochs. */
     private void rebuildLeaderEpochs(long logStartOffset) throws IOException {
-        for (LogSegment segment : segments.values()) {
+        for (LogSegment segment : segments.all()) {
             segment.forEachBatchHeader(logStartOffset, (buf, at) -> epochs.assign(BatchHeader.partitionLeaderEpoch(buf, at),
                 BatchHeader.baseOffset(buf, at)));
         }
     }
 
     /** Latest snapshot at or below the log end, then the batch headers after it (also after a truncation). */
-    static void rebuildProducerState(ConcurrentSkipListMap<Long, LogSegment> segments, ProducerStateManager producerState,
+    static void rebuildProducerState(LogSegments segments, ProducerStateManager producerState,
                                      long logStartOffset, long end) throws IOException {
         long from = producerState.loadLatestSnapshot(end);
         long replayFrom = from < 0 ? logStartOffset : from;
-        for (LogSegment segment : segments.tailMap(segments.floorKey(Math.max(replayFrom, segments.firstKey()))).values()) {
+        for (LogSegment segment : segments.from(segments.floor(Math.max(replayFrom, segments.firstBaseOffset())).baseOffset())) {
             segment.forEachBatchHeader(replayFrom, (buf, at) -> Log.maybeUpdateProducerState(producerState, buf, at));
         }
         producerState.removeBefore(logStartOffset);

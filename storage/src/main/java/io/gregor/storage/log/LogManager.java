@@ -1,5 +1,6 @@
 package io.gregor.storage.log;
 
+import io.gregor.common.Threads;
 import io.gregor.storage.cleaner.CleanerConfig;
 import io.gregor.storage.cleaner.LogCleaner;
 import io.gregor.storage.config.LogConfig;
@@ -90,7 +91,7 @@ public final class LogManager implements Closeable {
             lockDir(dir);
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.recoveryThreadsPerDir() * config.logDirs().size()),
-            r -> new Thread(r, "gregor-log-loader"));
+            Threads.daemonFactory("gregor-log-loader"));
         try {
             List<Future<Log>> loading = new ArrayList<>();
             for (File dir : config.logDirs()) {

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
@@ -118,6 +117,11 @@ public final class LogSegment implements Closeable {
     }
 
     boolean canHold(long offset) {
+        return fitsRelativeOffset(offset, baseOffset);
+    }
+
+    /** Whether {@code offset} can be indexed in a segment based at {@code baseOffset} (a 4-byte relative offset). */
+    static boolean fitsRelativeOffset(long offset, long baseOffset) {
         return offset - baseOffset >= 0 && offset - baseOffset <= Integer.MAX_VALUE;
     }
 
@@ -303,8 +307,8 @@ public final class LogSegment implements Closeable {
     }
 
     /**
-     * Rebuilds the indexes by reading the whole file, validating every batch (magic, size, CRC,
-     * increasing offsets), and truncates the file at the first invalid or torn batch.
+     * Rebuilds the indexes by reading the whole file, validating every batch (see
+     * {@link SegmentRecoveryScan}), and truncates the file at the first invalid or torn batch.
      *
      * @return the number of bytes truncated
      */
@@ -318,63 +322,19 @@ public final class LogSegment implements Closeable {
         offsetOfMaxTimestampSoFar = baseOffset;
         rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
         long fileSize = channel.size();
-        int validBytes = 0;
-        long lastOffset = baseOffset - 1;
-        ByteBuffer chunk = ByteBuffer.allocate(1024 * 1024);
-        long chunkStart = 0;
-        chunk.limit(0);
-        scan:
-        while (validBytes + BatchHeader.SIZE <= fileSize) {
-            int at = (int) (validBytes - chunkStart);
-            if (at < 0 || at + BatchHeader.LOG_OVERHEAD > chunk.limit()) {
-                chunkStart = validBytes;
-                fill(chunk, chunkStart, fileSize);
-                at = 0;
-            }
-            int batchSize = chunk.getInt(at + BatchHeader.LENGTH) + BatchHeader.LOG_OVERHEAD;
-            if (batchSize < BatchHeader.SIZE || batchSize > maxBatchSize || validBytes + (long) batchSize > fileSize) {
-                break;
-            }
-            if (at + batchSize > chunk.limit()) {
-                if (batchSize > chunk.capacity()) {
-                    chunk = ByteBuffer.allocate(batchSize);
-                }
-                chunkStart = validBytes;
-                fill(chunk, chunkStart, fileSize);
-                at = 0;
-            }
-            ByteBuffer slice = chunk.duplicate();
-            slice.position(at).limit(at + batchSize);
-            slice = slice.slice();
-            if (BatchHeader.magic(slice, 0) != RecordBatch.MAGIC_VALUE_V2 || BatchHeader.baseOffset(slice, 0) <= lastOffset) {
-                break;
-            }
-            Iterator<MutableRecordBatch> batches = MemoryRecords.readableRecords(slice).batches().iterator();
-            MutableRecordBatch batch = batches.next();
-            if (!batch.isValid() || batch.lastOffset() < batch.baseOffset() || !canHold(batch.lastOffset())) {
-                break scan;
-            }
-            if (validBytes == 0) {
+        int validBytes = SegmentRecoveryScan.validBytes(channel, baseOffset, maxBatchSize, (batch, position, batchSize) -> {
+            if (position == 0) {
                 rollingBasedTimestamp = batch.maxTimestamp();
             }
-            indexBatch(batch.lastOffset(), batch.maxTimestamp(), validBytes, batchSize);
+            indexBatch(batch.lastOffset(), batch.maxTimestamp(), position, batchSize);
             listener.onBatch(batch);
-            lastOffset = batch.lastOffset();
-            validBytes += batchSize;
-        }
+        });
         int truncated = (int) (fileSize - validBytes);
         if (truncated > 0) {
             channel.truncate(validBytes);
         }
         size = validBytes;
         return truncated;
-    }
-
-    private void fill(ByteBuffer chunk, long from, long fileSize) throws IOException {
-        chunk.clear();
-        chunk.limit((int) Math.min(chunk.capacity(), fileSize - from));
-        FileChannels.readUpTo(channel, chunk, from);
-        chunk.flip();
     }
 
     /** Whether both indexes pass their sanity checks (after loading a segment from disk). */

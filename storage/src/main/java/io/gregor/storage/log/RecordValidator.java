@@ -9,6 +9,7 @@ import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -23,13 +24,23 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  * Validates record batches from producers before they are appended, as Kafka's log validator
  * does, without re-encoding them when nothing forces it.
  *
- * <p>Per batch: magic v2, size within {@code max.message.bytes}, CRC, base offset 0, record
- * count consistent with the offset delta, no control batches from clients. Uncompressed
- * batches are walked record by record in place (no allocation) to check framing, offset deltas,
- * keys on compacted topics and timestamps. Compressed batches are decompressed only when a
- * per-record check needs it (keys on compacted topics) or the topic's {@code compression.type}
- * asks for a different codec, in which case the batch is rebuilt; otherwise their timestamps are
- * checked at batch level (first and max timestamp), and the CRC vouches for the rest.
+ * <p>Per batch, in this order (Kafka's, so that a producer gets the error Kafka would give):
+ * magic v2; framing (at least the 61-byte header, within the request); base offset 0; size
+ * within {@code max.message.bytes}; CRC, before any field the CRC covers is believed;
+ * record count consistent with the offset delta; no control batches from clients; a sequence
+ * number on every idempotent batch; a known compression codec; timestamps; keys on compacted
+ * topics. Uncompressed batches are walked record by record in place (no allocation) to check
+ * framing, offset deltas, keys on compacted topics and timestamps. Compressed batches are
+ * decompressed only when a per-record check needs it: keys on compacted topics, or timestamps
+ * when {@code message.timestamp.before.max.ms} is set (the header's max timestamp bounds every
+ * record from above, nothing in the header bounds them from below). Otherwise their first and max
+ * timestamps are checked. A topic whose {@code compression.type} names another codec gets the
+ * batches rebuilt, and the rebuilt batches must fit {@code max.message.bytes} too.
+ *
+ * <p>Errors: damage the CRC can detect is {@link CorruptRecordException} (CORRUPT_MESSAGE, which
+ * producers retry); bytes that pass the CRC but break the format or the rules are what the client
+ * sent, so {@link InvalidRecordException} (INVALID_RECORD, not retried), as Kafka's record parser
+ * answers them.
  *
  * <p>Stateless; thread-safe.
  */
@@ -42,10 +53,12 @@ public final class RecordValidator {
     }
 
     /**
-     * @throws RecordTooLargeException  a batch above {@code max.message.bytes}
-     * @throws CorruptRecordException   CRC mismatch or broken framing
-     * @throws InvalidRecordException   semantic violations (offsets, missing keys, control batches)
-     * @throws InvalidTimestampException timestamps outside the allowed window
+     * @throws RecordTooLargeException             a batch above {@code max.message.bytes}, as sent or as rebuilt
+     * @throws CorruptRecordException              CRC mismatch or broken batch framing
+     * @throws InvalidRecordException              semantic violations (magic, offsets, missing keys, control
+     *                                             batches, sequence numbers, record framing)
+     * @throws InvalidTimestampException           timestamps outside the allowed window, or a producer's LogAppendTime batch
+     * @throws UnsupportedCompressionTypeException a compression codec id that does not exist
      */
     public static Validated validateFromClient(MemoryRecords records, LogConfig config, long nowMs) {
         ByteBuffer buf = records.buffer();
@@ -56,48 +69,35 @@ public final class RecordValidator {
         boolean recompress = false;
         String targetCompression = config.compressionType();
         for (int at = start; at < end; ) {
-            if (end - at < BatchHeader.SIZE) {
-                throw new CorruptRecordException("Truncated record batch at byte " + (at - start) + " of the produce records");
-            }
-            int size = BatchHeader.totalSize(buf, at);
-            if (size < BatchHeader.SIZE || size > end - at) {
-                throw new CorruptRecordException("Record batch size " + size + " at byte " + (at - start) + " is invalid");
-            }
-            if (BatchHeader.magic(buf, at) != RecordBatch.MAGIC_VALUE_V2) {
-                throw new InvalidRecordException("Record batch magic " + BatchHeader.magic(buf, at)
-                    + " is not supported; produce requests must use magic v2");
+            int size = checkFraming(buf, at, start, end);
+            if (BatchHeader.baseOffset(buf, at) != 0) {
+                throw new InvalidRecordException("The base offset of a produced record batch must be 0, not "
+                    + BatchHeader.baseOffset(buf, at));
             }
             if (size > config.maxMessageBytes()) {
                 throw new RecordTooLargeException("Record batch of " + size + " bytes exceeds max.message.bytes "
                     + config.maxMessageBytes());
             }
-            if (BatchHeader.baseOffset(buf, at) != 0) {
-                throw new InvalidRecordException("The base offset of a produced record batch must be 0, not "
-                    + BatchHeader.baseOffset(buf, at));
-            }
-            if (BatchHeader.isControl(buf, at)) {
-                throw new InvalidRecordException("Clients may not send control batches");
-            }
+            MutableRecordBatch batch = MemoryRecords.readableRecords(slice(buf, at, size)).batches().iterator().next();
+            batch.ensureValid();
             int recordCount = BatchHeader.recordCount(buf, at);
             if (recordCount <= 0 || BatchHeader.lastOffsetDelta(buf, at) != recordCount - 1) {
                 throw new InvalidRecordException("Record batch count " + recordCount + " does not match its last offset delta "
                     + BatchHeader.lastOffsetDelta(buf, at));
             }
-            MutableRecordBatch batch = MemoryRecords.readableRecords(slice(buf, at, size)).batches().iterator().next();
-            batch.ensureValid();
-            CompressionType compression = CompressionType.forId(BatchHeader.attributes(buf, at) & BatchHeader.COMPRESSION_MASK);
-            boolean createTime = (BatchHeader.attributes(buf, at) & BatchHeader.TIMESTAMP_TYPE_MASK) == 0;
-            boolean checkTimestamps = createTime && config.timestampType() == TimestampType.CREATE_TIME;
+            if (BatchHeader.isControl(buf, at)) {
+                throw new InvalidRecordException("Clients may not send control batches");
+            }
+            if (BatchHeader.producerId(buf, at) != RecordBatch.NO_PRODUCER_ID && BatchHeader.baseSequence(buf, at) < 0) {
+                throw new InvalidRecordException("Invalid sequence number " + BatchHeader.baseSequence(buf, at)
+                    + " in a record batch of producer " + BatchHeader.producerId(buf, at));
+            }
+            CompressionType compression = compression(buf, at);
+            LogConfig timestampConfig = checkTimestampType(buf, at, config, nowMs) ? config : null;
             if (compression == CompressionType.NONE) {
-                walkUncompressed(buf, at, size, recordCount, config.compact(), checkTimestamps ? config : null, nowMs);
+                walkUncompressed(buf, at, size, recordCount, config.compact(), timestampConfig, nowMs);
             } else {
-                if (checkTimestamps) {
-                    checkTimestamp(BatchHeader.baseTimestamp(buf, at), config, nowMs);
-                    checkTimestamp(BatchHeader.maxTimestamp(buf, at), config, nowMs);
-                }
-                if (config.compact()) {
-                    checkKeysPresent(batch);
-                }
+                checkCompressed(batch, buf, at, config.compact(), timestampConfig, nowMs);
             }
             if (!"producer".equals(targetCompression) && !compressionName(compression).equals(targetCompression)) {
                 recompress = true;
@@ -111,6 +111,81 @@ public final class RecordValidator {
         }
         MemoryRecords result = recompress ? recompress(records, config) : records;
         return new Validated(result, batches, count);
+    }
+
+    /** Checks the magic and the length field of the batch at {@code at}; returns its total size. */
+    private static int checkFraming(ByteBuffer buf, int at, int start, int end) {
+        // Magic first: a legacy message may be shorter than a v2 header and is unsupported, not torn.
+        if (end - at > BatchHeader.MAGIC && BatchHeader.magic(buf, at) != RecordBatch.MAGIC_VALUE_V2) {
+            throw new InvalidRecordException("Record batch magic " + BatchHeader.magic(buf, at)
+                + " is not supported; produce requests must use magic v2");
+        }
+        if (end - at < BatchHeader.SIZE) {
+            throw new CorruptRecordException("Truncated record batch at byte " + (at - start) + " of the produce records");
+        }
+        int size = BatchHeader.totalSize(buf, at);
+        if (size < BatchHeader.SIZE || size > end - at) {
+            throw new CorruptRecordException("Record batch size " + size + " at byte " + (at - start) + " is invalid");
+        }
+        return size;
+    }
+
+    private static CompressionType compression(ByteBuffer buf, int at) {
+        int id = BatchHeader.attributes(buf, at) & BatchHeader.COMPRESSION_MASK;
+        try {
+            return CompressionType.forId(id);
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedCompressionTypeException("Record batch uses unknown compression codec id " + id);
+        }
+    }
+
+    /**
+     * Applies the rules on the batch's timestamp type; returns whether its records' timestamps
+     * still need checking against the window.
+     */
+    private static boolean checkTimestampType(ByteBuffer buf, int at, LogConfig config, long nowMs) {
+        boolean logAppendTimeBatch = (BatchHeader.attributes(buf, at) & BatchHeader.TIMESTAMP_TYPE_MASK) != 0;
+        if (config.timestampType() == TimestampType.LOG_APPEND_TIME) {
+            if (logAppendTimeBatch) {
+                throw new InvalidTimestampException("Invalid timestamp type in a produced batch: producers must not set"
+                    + " the timestamp type to LogAppendTime");
+            }
+            return false;
+        }
+        if (logAppendTimeBatch) {
+            // Each record of a LogAppendTime batch reads as the batch's max timestamp.
+            long timestamp = BatchHeader.maxTimestamp(buf, at);
+            if (timestamp == RecordBatch.NO_TIMESTAMP) {
+                throw new InvalidTimestampException("Invalid timestamp type in a produced batch: LogAppendTime without a timestamp");
+            }
+            checkTimestamp(timestamp, config, nowMs);
+            return false;
+        }
+        return true;
+    }
+
+    /** Checks a compressed batch, decompressing it only when a per-record check needs it. */
+    private static void checkCompressed(MutableRecordBatch batch, ByteBuffer buf, int at, boolean requireKey,
+                                        LogConfig timestampConfig, long nowMs) {
+        boolean perRecordTimestamps = timestampConfig != null && timestampConfig.timestampBeforeMaxMs() != Long.MAX_VALUE;
+        if (timestampConfig != null && !perRecordTimestamps) {
+            checkTimestamp(BatchHeader.baseTimestamp(buf, at), timestampConfig, nowMs);
+            checkTimestamp(BatchHeader.maxTimestamp(buf, at), timestampConfig, nowMs);
+        }
+        if (!requireKey && !perRecordTimestamps) {
+            return;
+        }
+        try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+            while (it.hasNext()) {
+                Record record = it.next();
+                if (requireKey && !record.hasKey()) {
+                    throw new InvalidRecordException("Compacted topic cannot accept message without key");
+                }
+                if (perRecordTimestamps) {
+                    checkTimestamp(record.timestamp(), timestampConfig, nowMs);
+                }
+            }
+        }
     }
 
     private static String compressionName(CompressionType type) {
@@ -137,16 +212,6 @@ public final class RecordValidator {
         }
     }
 
-    private static void checkKeysPresent(MutableRecordBatch batch) {
-        try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
-            while (it.hasNext()) {
-                if (!it.next().hasKey()) {
-                    throw new InvalidRecordException("Compacted topic cannot accept message without key");
-                }
-            }
-        }
-    }
-
     /**
      * Walks the records of an uncompressed batch in place: each record's length must frame it
      * exactly, offset deltas must count 0, 1, 2, ..., and the records must fill the batch.
@@ -161,7 +226,7 @@ public final class RecordValidator {
             int recordStart = cursor[0];
             int recordEnd = recordStart + length;
             if (length <= 0 || recordEnd > end) {
-                throw new CorruptRecordException("Record " + i + " of a batch has invalid length " + length);
+                throw new InvalidRecordException("Record " + i + " of a batch has invalid length " + length);
             }
             cursor[0]++; // attributes
             long timestampDelta = readVarlong(buf, cursor, recordEnd);
@@ -181,12 +246,12 @@ public final class RecordValidator {
                 checkTimestamp(baseTimestamp + timestampDelta, timestampConfig, nowMs);
             }
             if (cursor[0] > recordEnd) {
-                throw new CorruptRecordException("Record " + i + " of a batch overruns its length");
+                throw new InvalidRecordException("Record " + i + " of a batch overruns its length");
             }
             cursor[0] = recordEnd;
         }
         if (cursor[0] != end) {
-            throw new CorruptRecordException("Record batch has " + (end - cursor[0]) + " bytes after its last record");
+            throw new InvalidRecordException("Record batch has " + (end - cursor[0]) + " bytes after its last record");
         }
     }
 
@@ -196,7 +261,7 @@ public final class RecordValidator {
         int i = cursor[0];
         while (true) {
             if (i >= limit || shift > 28) {
-                throw new CorruptRecordException("Malformed varint in a record");
+                throw new InvalidRecordException("Malformed varint in a record");
             }
             byte b = buf.get(i++);
             value |= (b & 0x7f) << shift;
@@ -215,7 +280,7 @@ public final class RecordValidator {
         int i = cursor[0];
         while (true) {
             if (i >= limit || shift > 63) {
-                throw new CorruptRecordException("Malformed varlong in a record");
+                throw new InvalidRecordException("Malformed varlong in a record");
             }
             byte b = buf.get(i++);
             value |= (long) (b & 0x7f) << shift;
@@ -247,6 +312,10 @@ public final class RecordValidator {
                 }
             }
             ByteBuffer built = builder.build().buffer();
+            if (built.remaining() > config.maxMessageBytes()) {
+                throw new RecordTooLargeException("Record batch of " + built.remaining() + " bytes after recompression to " + type
+                    + " exceeds max.message.bytes " + config.maxMessageBytes());
+            }
             rebuilt.add(built);
             total += built.remaining();
         }

@@ -1,4 +1,4 @@
-package io.gregor.coordinator.group;
+package io.gregor.coordinator.runtime;
 
 import io.gregor.storage.util.ManualTime;
 import java.util.ArrayList;
@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A timer driven by {@link ManualTime}: tasks run when the test advances time past them. */
-final class ManualTimer implements CoordinatorTimer {
+/** A task scheduler driven by {@link ManualTime}: tasks run, in due order, when the test advances time past them. */
+public final class ManualTaskScheduler implements TaskScheduler {
     private record Task(long dueMs, long seq, Runnable run) {
     }
 
@@ -16,7 +16,7 @@ final class ManualTimer implements CoordinatorTimer {
     private final Map<String, Task> tasks = new HashMap<>();
     private long seq;
 
-    ManualTimer(ManualTime time) {
+    public ManualTaskScheduler(ManualTime time) {
         this.time = time;
     }
 
@@ -35,18 +35,19 @@ final class ManualTimer implements CoordinatorTimer {
         tasks.clear();
     }
 
-    boolean isScheduled(String key) {
+    @Override
+    public boolean isScheduled(String key) {
         return tasks.containsKey(key);
     }
 
     /** Moves time forward, running every task that falls due, in order. */
-    void advance(long ms) {
+    public void advance(long ms) {
         long target = time.milliseconds() + ms;
+        Comparator<Task> order = Comparator.<Task>comparingLong(Task::dueMs).thenComparingLong(Task::seq);
         while (true) {
             Map.Entry<String, Task> next = null;
             for (Map.Entry<String, Task> e : tasks.entrySet()) {
-                if (e.getValue().dueMs() <= target && (next == null
-                    || Comparator.<Task>comparingLong(Task::dueMs).thenComparingLong(Task::seq).compare(e.getValue(), next.getValue()) < 0)) {
+                if (e.getValue().dueMs() <= target && (next == null || order.compare(e.getValue(), next.getValue()) < 0)) {
                     next = e;
                 }
             }
@@ -66,7 +67,7 @@ final class ManualTimer implements CoordinatorTimer {
         }
     }
 
-    List<String> keys() {
+    public List<String> keys() {
         return new ArrayList<>(tasks.keySet());
     }
 }
