@@ -10,7 +10,7 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.KeeperException;
 
 /**
- * Reads the cluster's state straight from ZooKeeper (the layout is in {@code io.gregor.metadata.ZkPaths}):
+ * Reads the cluster's state straight from ZooKeeper (the layout is in {@code io.gregor.metadata.store.zk.ZkPaths}):
  * partition states, the controller and the registered brokers. Unlike a Metadata request, it
  * cannot end up waiting on a broker that is frozen with SIGSTOP.
  */

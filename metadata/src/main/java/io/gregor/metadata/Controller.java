@@ -1,77 +1,88 @@
 package io.gregor.metadata;
 
+import io.gregor.metadata.store.ControllerElection;
+import io.gregor.metadata.store.ControllerEpoch;
+import io.gregor.metadata.store.ControllerStore;
+import io.gregor.metadata.store.ReplicaAssignment;
+import io.gregor.metadata.store.TopicStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.TreeMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
-import org.apache.curator.framework.recipes.leader.LeaderLatch;
-import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster controller. Every broker runs one; exactly one is active at a time, chosen by a
- * Curator leader latch in ZooKeeper. The active controller holds a new controller epoch, and
- * its partition-state writes are conditional on that epoch still being current, so a deposed
- * controller cannot overwrite its successor's decisions.
+ * The cluster controller. Every broker runs one; exactly one is active at a time, chosen by the
+ * {@link ControllerElection}. The active controller holds a new controller epoch, and its
+ * partition-state writes are fenced by that epoch, so a deposed controller cannot overwrite its
+ * successor's decisions.
  *
  * <p>It reconciles the metadata after every change: creates missing partition states, elects a
  * new leader from the live in-sync replicas when a leader's broker is gone (or, if allowed by
  * {@code unclean.leader.election.enable}, from any live replica), removes dead brokers from ISRs,
- * and carries out topic deletions. All decisions run on one controller thread.
+ * completes reassignments and carries out topic deletions. A failed reconciliation is retried
+ * {@value #RETRY_BACKOFF_MS} ms later, not earlier.
+ *
+ * <p>Thread-safety: every decision runs on the injected {@link SerialScheduler}, which this
+ * controller owns and closes; {@link #isActive()} and {@link #epoch()} may be read from any thread.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
+    static final long RETRY_BACKOFF_MS = 500;
 
     private final int brokerId;
-    private final ZkMetadataStore store;
-    private final MetadataCache cache;
+    private final ControllerStore controllerStore;
+    private final TopicStore topics;
+    private final MetadataView metadata;
+    private final ControllerElection election;
     private final Predicate<String> uncleanElectionEnabled;
-    private final LeaderLatch latch;
-    private final ExecutorService thread;
+    private final Time time;
+    private final SerialScheduler scheduler;
     private final AtomicBoolean reconcileScheduled = new AtomicBoolean();
     private volatile boolean active;
     private volatile int epoch = -1;
     private volatile int epochZkVersion = -1;
+    /** Set after a failed reconciliation until its retry is due (scheduler thread only). */
+    private boolean backingOff;
 
     /**
      * @param uncleanElectionEnabled whether a topic allows unclean leader election (topic config
      *                               or broker default)
+     * @param scheduler              the controller's thread, closed with the controller
      */
-    public Controller(int brokerId, ZkMetadataStore store, MetadataCache cache, Predicate<String> uncleanElectionEnabled) {
+    public Controller(int brokerId, ControllerStore controllerStore, TopicStore topics, MetadataView metadata,
+                      ControllerElection election, Predicate<String> uncleanElectionEnabled, Time time, SerialScheduler scheduler) {
         this.brokerId = brokerId;
-        this.store = store;
-        this.cache = cache;
+        this.controllerStore = controllerStore;
+        this.topics = topics;
+        this.metadata = metadata;
+        this.election = election;
         this.uncleanElectionEnabled = uncleanElectionEnabled;
-        this.latch = new LeaderLatch(store.curator(), ZkPaths.CONTROLLER_ELECTION, Integer.toString(brokerId));
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "gregor-controller");
-            t.setDaemon(true);
-            return t;
-        });
+        this.time = time;
+        this.scheduler = scheduler;
     }
 
     public void start() throws Exception {
-        latch.addListener(new LeaderLatchListener() {
+        metadata.addListener((previous, current) -> scheduleReconcile());
+        controllerStore.removeStaleElectionEntries(brokerId);
+        election.start(new ControllerElection.Listener() {
             @Override
-            public void isLeader() {
+            public void elected() {
                 submit(Controller.this::becomeActive);
             }
 
             @Override
-            public void notLeader() {
+            public void deposed() {
                 active = false;
                 log.info("Broker {} is no longer the controller", brokerId);
             }
         });
-        cache.addListener((previous, current) -> scheduleReconcile());
-        store.removeStaleElectionEntries(brokerId);
-        latch.start();
     }
 
     public boolean isActive() {
@@ -82,13 +93,18 @@ public final class Controller implements AutoCloseable {
         return epoch;
     }
 
+    /** Partition-state writes of this controller are fenced by this version of the controller epoch. */
+    public int epochZkVersion() {
+        return epochZkVersion;
+    }
+
     private void becomeActive() {
         try {
-            int[] e = store.incrementControllerEpoch();
-            epoch = e[0];
-            epochZkVersion = e[1];
-            store.registerController(brokerId);
-            active = latch.hasLeadership();
+            ControllerEpoch e = controllerStore.incrementControllerEpoch();
+            epoch = e.epoch();
+            epochZkVersion = e.version();
+            controllerStore.registerController(brokerId, time.milliseconds());
+            active = election.hasLeadership();
             log.info("Broker {} is now the controller (epoch {})", brokerId, epoch);
             scheduleReconcile();
         } catch (Exception ex) {
@@ -100,8 +116,8 @@ public final class Controller implements AutoCloseable {
         if (active && reconcileScheduled.compareAndSet(false, true)) {
             submit(() -> {
                 reconcileScheduled.set(false);
-                if (active) {
-                    reconcile(cache.image());
+                if (active && !backingOff) {
+                    reconcile(metadata.image());
                 }
             });
         }
@@ -110,9 +126,9 @@ public final class Controller implements AutoCloseable {
     /** Runs a task on the controller thread, unless the controller is closed. */
     private void submit(Runnable task) {
         try {
-            thread.execute(task);
+            scheduler.execute(task);
         } catch (RejectedExecutionException e) {
-            // Closed: the next controller takes over from the state in ZooKeeper.
+            // Closed: the next controller takes over from the stored state.
         }
     }
 
@@ -120,7 +136,7 @@ public final class Controller implements AutoCloseable {
         try {
             for (TopicImage topic : image.topics().values()) {
                 if (topic.markedForDeletion()) {
-                    store.deleteTopic(topic.name());
+                    topics.deleteTopic(topic.name());
                     log.info("Deleted topic {}", topic.name());
                     continue;
                 }
@@ -136,19 +152,17 @@ public final class Controller implements AutoCloseable {
             if (!active) {
                 return;
             }
-            log.warn("Controller reconciliation failed, will retry on the next change: {}", e.toString());
-            submit(this::sleepThenRetry);
+            log.warn("Controller reconciliation failed, will retry in {} ms: {}", RETRY_BACKOFF_MS, e.toString());
+            backingOff = true;
+            try {
+                scheduler.schedule(() -> {
+                    backingOff = false;
+                    scheduleReconcile();
+                }, RETRY_BACKOFF_MS);
+            } catch (RejectedExecutionException closed) {
+                // The next controller takes over.
+            }
         }
-    }
-
-    private void sleepThenRetry() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        scheduleReconcile();
     }
 
     private boolean reconcilePartition(MetadataImage image, TopicImage topic, PartitionImage partition) throws Exception {
@@ -161,7 +175,7 @@ public final class Controller implements AutoCloseable {
         PartitionState state = partition.state();
         if (state == null) {
             if (!liveReplicas.isEmpty()) {
-                store.createPartitionState(topic.name(), partition.partition(),
+                topics.createPartitionState(topic.name(), partition.partition(),
                     new PartitionState(liveReplicas.get(0), 0, liveReplicas, epoch, 0));
                 return true;
             }
@@ -197,11 +211,11 @@ public final class Controller implements AutoCloseable {
             next = state.withIsr(liveIsr);
         }
         if (next != null) {
-            boolean written = store.updatePartitionState(topic.name(), partition.partition(), next, partition.stateVersion(), epochZkVersion);
+            boolean written = topics.updatePartitionState(topic.name(), partition.partition(), next, partition.stateVersion(), epochZkVersion);
             if (written) {
                 log.info("Partition {}-{}: leader {} -> {}, isr {} -> {} (leader epoch {})", topic.name(), partition.partition(),
                     state.leader(), next.leader(), state.isr(), next.isr(), next.leaderEpoch());
-            } else if (!latch.hasLeadership()) {
+            } else if (!election.hasLeadership()) {
                 active = false;
             }
             return true;
@@ -212,14 +226,14 @@ public final class Controller implements AutoCloseable {
     /**
      * Finishes the reassignments of a topic whose new replicas have all joined the ISR: the
      * replica set becomes the target, old replicas leave the ISR, and a leader outside the target
-     * hands over to one inside it. One conditional ZooKeeper transaction per topic.
+     * hands over to one inside it. One conditional write per topic.
      */
     private void completeReassignments(TopicImage topic) throws Exception {
-        Map<Integer, List<Integer>> replicas = new java.util.TreeMap<>();
-        Map<Integer, List<Integer>> adding = new java.util.TreeMap<>();
-        Map<Integer, List<Integer>> removing = new java.util.TreeMap<>();
-        Map<Integer, PartitionState> states = new java.util.TreeMap<>();
-        Map<Integer, Integer> versions = new java.util.TreeMap<>();
+        Map<Integer, List<Integer>> replicas = new TreeMap<>();
+        Map<Integer, List<Integer>> adding = new TreeMap<>();
+        Map<Integer, List<Integer>> removing = new TreeMap<>();
+        Map<Integer, PartitionState> states = new TreeMap<>();
+        Map<Integer, Integer> versions = new TreeMap<>();
         for (PartitionImage p : topic.partitions().values()) {
             replicas.put(p.partition(), p.replicas());
             adding.put(p.partition(), p.addingReplicas());
@@ -245,8 +259,8 @@ public final class Controller implements AutoCloseable {
         if (states.isEmpty()) {
             return;
         }
-        if (store.writeAssignment(topic.name(), topic.id(), replicas, adding, removing, topic.assignmentVersion(), states, versions,
-            epochZkVersion)) {
+        if (topics.writeAssignment(topic.name(), topic.id(), new ReplicaAssignment(replicas, adding, removing), topic.assignmentVersion(),
+            states, versions, epochZkVersion)) {
             log.info("Completed the reassignment of {} partition(s) of {}", states.size(), topic.name());
         }
     }
@@ -259,8 +273,8 @@ public final class Controller implements AutoCloseable {
         if (!active) {
             return;
         }
-        MetadataImage image = cache.image();
-        Map<Integer, List<PartitionRef>> preferredBy = new java.util.HashMap<>();
+        MetadataImage image = metadata.image();
+        Map<Integer, List<PartitionRef>> preferredBy = new HashMap<>();
         for (TopicImage topic : image.topics().values()) {
             for (PartitionImage p : topic.partitions().values()) {
                 int preferred = LeaderElection.preferredLeader(p);
@@ -277,7 +291,7 @@ public final class Controller implements AutoCloseable {
             for (PartitionRef r : notLed) {
                 if (LeaderElection.canElectPreferred(image, r.partition())) {
                     try {
-                        store.updatePartitionState(r.topic().name(), r.partition().partition(), LeaderElection.preferred(r.partition(), epoch),
+                        topics.updatePartitionState(r.topic().name(), r.partition().partition(), LeaderElection.preferred(r.partition(), epoch),
                             r.partition().stateVersion(), epochZkVersion);
                     } catch (Exception ex) {
                         log.warn("Preferred leader election of {}-{} failed: {}", r.topic().name(), r.partition().partition(), ex.toString());
@@ -292,43 +306,27 @@ public final class Controller implements AutoCloseable {
     private record PartitionRef(TopicImage topic, PartitionImage partition) {
     }
 
-    /** Starts the periodic leader rebalance on the controller thread. */
+    /** Checks the leader balance every {@code intervalMs}, on the controller thread. */
     public void enableAutoLeaderRebalance(long intervalMs, int imbalancePercent) {
-        Thread t = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    Thread.sleep(intervalMs);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                submit(() -> rebalanceLeaders(imbalancePercent));
-            }
-        }, "gregor-leader-rebalance");
-        t.setDaemon(true);
-        rebalancer = t;
-        t.start();
+        scheduleRebalance(intervalMs, imbalancePercent);
     }
 
-    private volatile Thread rebalancer;
-
-    /** Partition-state writes of this controller are fenced by this ZooKeeper version of {@code /controller_epoch}. */
-    public int epochZkVersion() {
-        return epochZkVersion;
+    private void scheduleRebalance(long intervalMs, int imbalancePercent) {
+        try {
+            scheduler.schedule(() -> {
+                rebalanceLeaders(imbalancePercent);
+                scheduleRebalance(intervalMs, imbalancePercent);
+            }, intervalMs);
+        } catch (RejectedExecutionException closed) {
+            // Closed: no more rebalancing.
+        }
     }
 
     @Override
     public void close() {
         active = false;
-        Thread t = rebalancer;
-        if (t != null) {
-            t.interrupt();
-        }
-        try {
-            latch.close(LeaderLatch.CloseMode.SILENT);
-        } catch (Exception ignored) {
-            // Closing anyway.
-        }
-        thread.shutdownNow();
+        election.close();
+        scheduler.close();
     }
 
     /** For logs and tools. */

@@ -5,8 +5,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 /**
- * An immutable snapshot of the cluster metadata as this broker last saw it in ZooKeeper.
- * Handlers read the current image without locks; every change publishes a new one.
+ * An immutable snapshot of the cluster metadata as this broker last saw it (in ZooKeeper, or in
+ * an in-memory model in tests). Handlers read the current image without locks; every change
+ * publishes a new one through the {@link MetadataView}.
  *
  * @param version              increases with every published image
  * @param brokerConfigs        dynamic broker configs in effect on this broker (cluster default

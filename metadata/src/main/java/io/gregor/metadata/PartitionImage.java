@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One partition in a {@link MetadataImage}: its assigned replicas and, once written, its state
- * with the ZooKeeper version needed for a conditional update. During a reassignment
+ * with the version needed for a conditional update. During a reassignment
  * {@code replicas} is the union of the old and new replica sets; {@code addingReplicas} and
  * {@code removingReplicas} say which are which.
  */

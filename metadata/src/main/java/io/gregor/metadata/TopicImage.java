@@ -6,7 +6,7 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A topic in a {@link MetadataImage}: id, partitions by index, its config overrides, and the
- * ZooKeeper version of its assignment node (for conditional updates).
+ * version of its assignment (for conditional updates, see {@link io.gregor.metadata.store.TopicStore}).
  */
 public record TopicImage(String name, Uuid id, SortedMap<Integer, PartitionImage> partitions, Map<String, String> configs,
                          boolean markedForDeletion, int assignmentVersion) {

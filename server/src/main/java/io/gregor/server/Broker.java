@@ -1,17 +1,28 @@
 package io.gregor.server;
 
-import io.gregor.coordinator.group.GroupConfig;
 import io.gregor.common.Threads;
+import io.gregor.coordinator.group.GroupConfig;
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.metadata.BrokerRegistration;
 import io.gregor.metadata.Controller;
 import io.gregor.metadata.EmbeddedZooKeeper;
 import io.gregor.metadata.Endpoint;
-import io.gregor.metadata.MetadataCache;
 import io.gregor.metadata.MetadataImage;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.ProducerIdManager;
 import io.gregor.metadata.ReplicaAssignor;
-import io.gregor.metadata.ZkMetadataStore;
+import io.gregor.metadata.SerialScheduler;
+import io.gregor.metadata.store.BrokerRegistry;
+import io.gregor.metadata.store.TopicStore;
+import io.gregor.metadata.store.zk.MetadataCache;
+import io.gregor.metadata.store.zk.ZkBrokerRegistry;
+import io.gregor.metadata.store.zk.ZkClusterIdStore;
+import io.gregor.metadata.store.zk.ZkConfigStore;
+import io.gregor.metadata.store.zk.ZkConnection;
+import io.gregor.metadata.store.zk.ZkControllerElection;
+import io.gregor.metadata.store.zk.ZkControllerStore;
+import io.gregor.metadata.store.zk.ZkProducerIdBlocks;
+import io.gregor.metadata.store.zk.ZkTopicStore;
 import io.gregor.protocol.ApiRegistry;
 import io.gregor.protocol.network.NetworkServer;
 import io.gregor.replication.FetcherConfig;
@@ -71,7 +82,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -79,8 +89,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Gregor broker: wires ZooKeeper (embedded or external), the metadata cache and controller,
- * the log manager, the replica manager, the API handlers and the network listeners.
+ * One Gregor broker: wires ZooKeeper (embedded or external) and the ZooKeeper implementations
+ * of the metadata stores, the metadata cache and controller, the log manager, the replica
+ * manager, the API handlers and the network listeners.
  *
  * <p>{@link #start} returns once the broker is registered and serving; {@link #close} shuts it
  * down cleanly (listeners first, logs flushed and marked clean last).
@@ -91,7 +102,8 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private EmbeddedZooKeeper embeddedZk;
-    private ZkMetadataStore store;
+    private ZkConnection zk;
+    private BrokerRegistry brokerRegistry;
     private MetadataCache cache;
     private LogManager logManager;
     private NetworkServer network;
@@ -137,9 +149,9 @@ public final class Broker implements AutoCloseable {
             zkConnect = embeddedZk.connectString();
         }
         phases.add("zookeeper=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        store = ZkMetadataStore.connect(zkConnect, config.zookeeperSessionTimeoutMs(), config.zookeeperConnectionTimeoutMs());
-        store.ensurePaths();
-        clusterId = store.getOrCreateClusterId(Uuid.randomUuid().toString());
+        zk = ZkConnection.connect(zkConnect, config.zookeeperSessionTimeoutMs(), config.zookeeperConnectionTimeoutMs());
+        zk.ensurePaths();
+        clusterId = new ZkClusterIdStore(zk.curator()).getOrCreateClusterId(Uuid.randomUuid().toString());
         for (File dir : config.logDirs()) {
             if (!dir.isDirectory() && !dir.mkdirs()) {
                 throw new IOException("Cannot create log directory " + dir);
@@ -148,28 +160,30 @@ public final class Broker implements AutoCloseable {
         }
 
         phases.add("zk-session=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        cache = new MetadataCache(store.curator(), brokerId);
+        cache = new MetadataCache(zk.curator(), brokerId);
+        TopicStore topics = new ZkTopicStore(zk.curator());
+        brokerRegistry = new ZkBrokerRegistry(zk.curator());
         cache.start().get(config.zookeeperConnectionTimeoutMs(), TimeUnit.MILLISECONDS);
 
         phases.add("metadata-cache=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         ConfigDescriber describer = new ConfigDescriber(config);
         Scheduler scheduler = new ThreadPoolScheduler(2, "gregor-scheduler");
         closeables.add(scheduler);
-        logManager = new LogManager(logManagerConfig(), topic -> topicLogConfig(describer, topic), Time.SYSTEM, scheduler);
+        logManager = new LogManager(logManagerConfig(config), topic -> topicLogConfig(describer, topic), Time.SYSTEM, scheduler);
         logManager.startup();
 
         phases.add("logs=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        ExecutorService adminExecutor = Executors.newFixedThreadPool(2, daemonThreads("gregor-admin"));
+        ExecutorService adminExecutor = Executors.newFixedThreadPool(2, Threads.daemonFactory("gregor-admin"));
         closeables.add(adminExecutor::shutdownNow);
         IsrWriter isrWriter = (tp, state, version) -> CompletableFuture.supplyAsync(() -> {
             try {
-                return store.updatePartitionState(tp.topic(), tp.partition(), state, version, -1);
+                return topics.updatePartitionState(tp.topic(), tp.partition(), state, version, TopicStore.UNFENCED);
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
         }, adminExecutor);
         replicaManager = new ReplicaManager(brokerId, logManager,
-            topic -> describer.logConfig(topic, cache.image().brokerConfigs()), Time.SYSTEM, isrWriter, fetcherConfig(),
+            topic -> describer.logConfig(topic, cache.image().brokerConfigs()), Time.SYSTEM, isrWriter, fetcherConfig(config),
             config.intValue(BrokerConfig.NUM_IO_THREADS));
         cache.addListenerAndReplay(replicaManager).get(30, TimeUnit.SECONDS);
         ScheduledThreadPoolExecutor coordinatorWrites = new ScheduledThreadPoolExecutor(1, Threads.singleDaemonFactory("gregor-coordinator-writes"));
@@ -184,14 +198,15 @@ public final class Broker implements AutoCloseable {
 
         long maxLagMs = config.longValue(BrokerConfig.REPLICA_LAG_TIME_MAX_MS);
         scheduler.schedule("isr-shrink", () -> replicaManager.maybeShrinkIsrs(maxLagMs), maxLagMs / 2, Math.max(1, maxLagMs / 2));
-        TopicAdmin topicAdmin = new TopicAdmin(store, cache, config, new ReplicaAssignor(new Random()), adminExecutor);
+        TopicAdmin topicAdmin = new TopicAdmin(topics, cache, config, new ReplicaAssignor(new Random()), adminExecutor);
         InternalTopics internalTopics = new InternalTopics(topicAdmin, cache, config);
-        ConfigAdmin configAdmin = new ConfigAdmin(store, cache, config, describer, adminExecutor);
-        PartitionAdmin partitionAdmin = new PartitionAdmin(store, cache, adminExecutor);
+        ConfigAdmin configAdmin = new ConfigAdmin(new ZkConfigStore(zk.curator()), cache, config, describer, adminExecutor);
+        PartitionAdmin partitionAdmin = new PartitionAdmin(topics, cache, adminExecutor);
 
         phases.add("replicas-groups=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        controller = new Controller(brokerId, store, cache,
-            topic -> describer.logConfig(cache.image().topic(topic), cache.image().brokerConfigs()).uncleanLeaderElectionEnable());
+        controller = new Controller(brokerId, new ZkControllerStore(zk.curator()), topics, cache, new ZkControllerElection(zk.curator(), brokerId),
+            topic -> describer.logConfig(cache.image().topic(topic), cache.image().brokerConfigs()).uncleanLeaderElectionEnable(),
+            Time.SYSTEM, SerialScheduler.singleThread("gregor-controller"));
         controller.start();
         if (config.booleanValue(BrokerConfig.AUTO_LEADER_REBALANCE_ENABLE)) {
             controller.enableAutoLeaderRebalance(config.longValue(BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1000,
@@ -208,7 +223,7 @@ public final class Broker implements AutoCloseable {
             .register(new CreatePartitionsHandler(topicAdmin))
             .register(new DescribeConfigsHandler(cache, describer, brokerId))
             .register(new DescribeClusterHandler(cache))
-            .register(new InitProducerIdHandler(new ProducerIdManager(store, brokerId), adminExecutor))
+            .register(new InitProducerIdHandler(new ProducerIdManager(new ZkProducerIdBlocks(zk.curator()), brokerId), adminExecutor))
             .register(new AlterConfigsHandler(configAdmin))
             .register(new IncrementalAlterConfigsHandler(configAdmin))
             .register(new DeleteRecordsHandler(cache, replicaManager, adminExecutor))
@@ -252,14 +267,14 @@ public final class Broker implements AutoCloseable {
         advertised = config.advertisedListeners(bound);
         phases.add("network=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         BrokerRegistration registration = new BrokerRegistration(brokerId, advertised, config.rack(), System.currentTimeMillis());
-        store.registerBroker(registration);
-        store.curator().getConnectionStateListenable().addListener((client, state) -> {
+        brokerRegistry.register(registration);
+        zk.curator().getConnectionStateListenable().addListener((client, state) -> {
             if (state == ConnectionState.LOST) {
                 log.warn("ZooKeeper session lost; broker {} stops acting as leader until it is registered again", brokerId);
                 replicaManager.setFenced(true);
             } else if (state == ConnectionState.RECONNECTED && !closed) {
                 try {
-                    store.registerBroker(registration);
+                    brokerRegistry.register(registration);
                     replicaManager.setFenced(false);
                 } catch (Exception e) {
                     log.error("Could not register broker {} again after reconnecting to ZooKeeper", brokerId, e);
@@ -278,7 +293,8 @@ public final class Broker implements AutoCloseable {
         return describer.logConfig(image.topic(topic), image.brokerConfigs());
     }
 
-    private FetcherConfig fetcherConfig() {
+    /** The replica fetchers' settings ({@code replica.fetch.*}). */
+    static FetcherConfig fetcherConfig(BrokerConfig config) {
         return new FetcherConfig(config.intValue(BrokerConfig.REPLICA_FETCH_MAX_BYTES),
             config.intValue(BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES),
             config.intValue(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS),
@@ -299,7 +315,8 @@ public final class Broker implements AutoCloseable {
             config.longValue(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS));
     }
 
-    private LogManager.Config logManagerConfig() {
+    /** The log manager's settings ({@code log.*}, {@code log.cleaner.*}). */
+    static LogManager.Config logManagerConfig(BrokerConfig config) {
         return new LogManager.Config(config.logDirs(),
             config.intValue(BrokerConfig.NUM_RECOVERY_THREADS),
             config.longValue(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS),
@@ -322,15 +339,6 @@ public final class Broker implements AutoCloseable {
             out.add(e.uri());
         }
         return String.join(",", out);
-    }
-
-    static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger ids = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + ids.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     public BrokerConfig config() {
@@ -390,7 +398,7 @@ public final class Broker implements AutoCloseable {
         return embeddedZk != null ? embeddedZk.connectString() : config.zookeeperConnect();
     }
 
-    public MetadataCache metadata() {
+    public MetadataView metadata() {
         return cache;
     }
 
@@ -414,8 +422,8 @@ public final class Broker implements AutoCloseable {
         if (controller != null) {
             controller.close();
         }
-        if (store != null) {
-            store.deregisterBroker(config.brokerId());
+        if (brokerRegistry != null) {
+            brokerRegistry.deregister(config.brokerId());
             maybeAwaitLeadershipMoved(t0);
         }
         if (replicaManager != null) {
@@ -447,8 +455,8 @@ public final class Broker implements AutoCloseable {
         if (cache != null) {
             cache.close();
         }
-        if (store != null) {
-            store.close();
+        if (zk != null) {
+            zk.close();
         }
         if (embeddedZk != null) {
             embeddedZk.close();

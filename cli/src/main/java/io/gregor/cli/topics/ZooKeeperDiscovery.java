@@ -5,7 +5,7 @@ import io.gregor.cli.client.Bootstrap;
 import io.gregor.cli.client.CommandException;
 import io.gregor.cli.client.Reachability;
 import io.gregor.metadata.Endpoint;
-import io.gregor.metadata.ZkPaths;
+import io.gregor.metadata.store.zk.ZkPaths;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,9 +1,9 @@
 package io.gregor.server.admin;
 
-import io.gregor.metadata.MetadataCache;
 import io.gregor.metadata.MetadataImage;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.TopicImage;
-import io.gregor.metadata.ZkMetadataStore;
+import io.gregor.metadata.store.ConfigStore;
 import io.gregor.server.BrokerConfig;
 import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.config.TopicConfigDef;
@@ -45,13 +45,13 @@ public final class ConfigAdmin {
     public record Change(String name, Op op, String value) {
     }
 
-    private final ZkMetadataStore store;
-    private final MetadataCache cache;
+    private final ConfigStore store;
+    private final MetadataView cache;
     private final BrokerConfig brokerConfig;
     private final ConfigDescriber describer;
     private final Executor executor;
 
-    public ConfigAdmin(ZkMetadataStore store, MetadataCache cache, BrokerConfig brokerConfig, ConfigDescriber describer, Executor executor) {
+    public ConfigAdmin(ConfigStore store, MetadataView cache, BrokerConfig brokerConfig, ConfigDescriber describer, Executor executor) {
         this.store = store;
         this.cache = cache;
         this.brokerConfig = brokerConfig;
@@ -117,8 +117,8 @@ public final class ConfigAdmin {
      * @param entity a broker id, or the empty string for the cluster-wide default
      */
     public CompletableFuture<Void> alterBroker(String entity, List<Change> changes, boolean incremental, boolean validateOnly) {
-        String node = entity == null || entity.isEmpty() ? "<default>" : entity;
-        if (!node.equals("<default>")) {
+        String node = entity == null || entity.isEmpty() ? ConfigStore.DEFAULT_BROKER_ENTITY : entity;
+        if (!node.equals(ConfigStore.DEFAULT_BROKER_ENTITY)) {
             try {
                 Integer.parseInt(node);
             } catch (NumberFormatException e) {
@@ -126,7 +126,7 @@ public final class ConfigAdmin {
             }
         }
         MetadataImage image = cache.image();
-        Map<String, String> current = node.equals("<default>") ? image.defaultBrokerConfigs()
+        Map<String, String> current = node.equals(ConfigStore.DEFAULT_BROKER_ENTITY) ? image.defaultBrokerConfigs()
             : node.equals(Integer.toString(brokerConfig.brokerId())) ? perBrokerLayer(image) : Map.of();
         Map<String, String> updated;
         try {
@@ -158,7 +158,7 @@ public final class ConfigAdmin {
             return CompletableFuture.completedFuture(null);
         }
         Map<String, String> target = Map.copyOf(updated);
-        boolean visibleHere = node.equals("<default>") || node.equals(Integer.toString(brokerConfig.brokerId()));
+        boolean visibleHere = node.equals(ConfigStore.DEFAULT_BROKER_ENTITY) || node.equals(Integer.toString(brokerConfig.brokerId()));
         return CompletableFuture.runAsync(() -> {
             try {
                 store.setBrokerConfig(node, target);
@@ -166,7 +166,7 @@ public final class ConfigAdmin {
                 throw new CompletionException(e);
             }
         }, executor).thenCompose(v -> !visibleHere ? CompletableFuture.completedFuture(null) : cache.await(img -> {
-            Map<String, String> now = node.equals("<default>") ? img.defaultBrokerConfigs() : perBrokerLayer(img);
+            Map<String, String> now = node.equals(ConfigStore.DEFAULT_BROKER_ENTITY) ? img.defaultBrokerConfigs() : perBrokerLayer(img);
             return now.equals(target);
         }).orTimeout(APPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS)).thenApply(img -> null);
     }

@@ -1,7 +1,8 @@
 package io.gregor.server.admin;
 
+import io.gregor.common.Futures;
 import io.gregor.coordinator.group.GroupCoordinator;
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.server.BrokerConfig;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,11 +18,11 @@ public final class InternalTopics {
     private static final long CREATE_TIMEOUT_MS = 30_000;
 
     private final TopicAdmin topicAdmin;
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final BrokerConfig config;
     private final AtomicReference<CompletableFuture<Void>> creating = new AtomicReference<>();
 
-    public InternalTopics(TopicAdmin topicAdmin, MetadataCache cache, BrokerConfig config) {
+    public InternalTopics(TopicAdmin topicAdmin, MetadataView cache, BrokerConfig config) {
         this.topicAdmin = topicAdmin;
         this.cache = cache;
         this.config = config;
@@ -46,8 +47,7 @@ public final class InternalTopics {
                 config.intValue(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS), rf, Map.of(), configs), false, CREATE_TIMEOUT_MS)
             .whenComplete((created, error) -> {
                 creating.set(null);
-                if (error == null || TopicAdmin.errorOf(error) == org.apache.kafka.common.protocol.Errors.TOPIC_ALREADY_EXISTS
-                    || error.getCause() instanceof TopicExistsException) {
+                if (error == null || Futures.unwrap(error) instanceof TopicExistsException) {
                     mine.complete(null);
                 } else {
                     mine.completeExceptionally(error);

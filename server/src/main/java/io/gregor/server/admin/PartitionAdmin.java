@@ -1,12 +1,13 @@
 package io.gregor.server.admin;
 
 import io.gregor.metadata.LeaderElection;
-import io.gregor.metadata.MetadataCache;
 import io.gregor.metadata.MetadataImage;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.metadata.PartitionState;
 import io.gregor.metadata.TopicImage;
-import io.gregor.metadata.ZkMetadataStore;
+import io.gregor.metadata.store.ReplicaAssignment;
+import io.gregor.metadata.store.TopicStore;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,17 +24,17 @@ import org.apache.kafka.common.requests.ApiError;
 
 /**
  * Leader elections on request (ElectLeaders) and partition reassignments
- * (AlterPartitionReassignments). Both are conditional ZooKeeper writes; the controller carries a
+ * (AlterPartitionReassignments). Both are conditional writes of the {@link TopicStore}; the controller carries a
  * reassignment through (new replicas catch up, join the ISR, then the old ones are dropped).
  */
 public final class PartitionAdmin {
     private static final int MAX_ATTEMPTS = 5;
 
-    private final ZkMetadataStore store;
-    private final MetadataCache cache;
+    private final TopicStore store;
+    private final MetadataView cache;
     private final Executor executor;
 
-    public PartitionAdmin(ZkMetadataStore store, MetadataCache cache, Executor executor) {
+    public PartitionAdmin(TopicStore store, MetadataView cache, Executor executor) {
         this.store = store;
         this.cache = cache;
         this.executor = executor;
@@ -88,7 +89,7 @@ public final class PartitionAdmin {
                     }
                 }
                 try {
-                    if (store.updatePartitionState(tp.topic(), tp.partition(), next, p.stateVersion(), -1)) {
+                    if (store.updatePartitionState(tp.topic(), tp.partition(), next, p.stateVersion(), TopicStore.UNFENCED)) {
                         expectedLeaders.put(tp, next.leader());
                         results.put(tp, ApiError.NONE);
                     } else {
@@ -207,8 +208,8 @@ public final class PartitionAdmin {
         if (!changed) {
             return true;
         }
-        boolean written = store.writeAssignment(topicName, topic.id(), replicas, adding, removing, topic.assignmentVersion(),
-            Map.of(), Map.of(), -1);
+        boolean written = store.writeAssignment(topicName, topic.id(), new ReplicaAssignment(replicas, adding, removing),
+            topic.assignmentVersion(), Map.of(), Map.of(), TopicStore.UNFENCED);
         if (!written) {
             requests.keySet().forEach(p -> results.remove(new TopicPartition(topicName, p)));
         }

@@ -1,12 +1,13 @@
 package io.gregor.server.admin;
 
-import io.gregor.metadata.MetadataCache;
+import io.gregor.common.Futures;
 import io.gregor.metadata.MetadataImage;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.metadata.PartitionState;
 import io.gregor.metadata.ReplicaAssignor;
 import io.gregor.metadata.TopicImage;
-import io.gregor.metadata.ZkMetadataStore;
+import io.gregor.metadata.store.TopicStore;
 import io.gregor.server.BrokerConfig;
 import io.gregor.storage.config.LogConfig;
 import java.util.ArrayList;
@@ -37,18 +38,18 @@ import org.apache.kafka.common.protocol.Errors;
  * CreateTopics, DeleteTopics, CreatePartitions, auto-creation in Metadata and the coordinators'
  * internal topics.
  *
- * <p>ZooKeeper writes run on the admin executor; each operation completes once this broker's
+ * <p>Store writes (ZooKeeper round trips) run on the admin executor; each operation completes once this broker's
  * metadata image shows the result (all partitions with a leader, or the topic gone), so that a
  * client's next request already sees it. Thread-safe.
  */
 public final class TopicAdmin {
-    private final ZkMetadataStore store;
-    private final MetadataCache cache;
+    private final TopicStore store;
+    private final MetadataView cache;
     private final BrokerConfig config;
     private final ReplicaAssignor assignor;
     private final Executor executor;
 
-    public TopicAdmin(ZkMetadataStore store, MetadataCache cache, BrokerConfig config, ReplicaAssignor assignor, Executor executor) {
+    public TopicAdmin(TopicStore store, MetadataView cache, BrokerConfig config, ReplicaAssignor assignor, Executor executor) {
         this.store = store;
         this.cache = cache;
         this.config = config;
@@ -168,7 +169,7 @@ public final class TopicAdmin {
                 throw new CompletionException(e);
             }
         }, executor).exceptionallyCompose(e -> {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = Futures.unwrap(e);
             if (!(cause instanceof TopicExistsException)) {
                 return CompletableFuture.failedFuture(cause);
             }
@@ -259,15 +260,17 @@ public final class TopicAdmin {
         topic.partitions().forEach((p, part) -> full.put(p, part.replicas()));
         full.putAll(newAssignment);
         return CompletableFuture.runAsync(() -> {
+            boolean written;
             try {
                 int version = store.topicVersion(name);
                 Map<Integer, PartitionState> states = new TreeMap<>();
                 newAssignment.forEach((p, replicas) -> states.put(p, initialState(replicas, cache.image())));
-                store.addPartitions(name, topic.id(), full, version, states);
-            } catch (org.apache.zookeeper.KeeperException.BadVersionException e) {
-                throw new CompletionException(new InvalidRequestException("The topic changed concurrently; retry"));
+                written = store.addPartitions(name, topic.id(), full, version, states);
             } catch (Exception e) {
                 throw new CompletionException(e);
+            }
+            if (!written) {
+                throw new CompletionException(new InvalidRequestException("The topic changed concurrently; retry"));
             }
         }, executor).thenCompose(v -> awaitImage(img -> {
             TopicImage t = img.topic(name);
@@ -278,7 +281,7 @@ public final class TopicAdmin {
     private CompletableFuture<MetadataImage> awaitImage(java.util.function.Predicate<MetadataImage> condition, long timeoutMs) {
         return cache.await(condition).orTimeout(Math.max(1, timeoutMs), TimeUnit.MILLISECONDS)
             .exceptionallyCompose(e -> {
-                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                Throwable cause = Futures.unwrap(e);
                 if (cause instanceof TimeoutException) {
                     return CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException(
                         "The operation was accepted but did not complete within " + timeoutMs + " ms"));
@@ -289,19 +292,12 @@ public final class TopicAdmin {
 
     /** Unwraps a future's failure to the Kafka error it stands for. */
     public static Errors errorOf(Throwable t) {
-        Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return Errors.forException(cause);
+        return Errors.forException(Futures.unwrap(t));
     }
 
+    /** The message of the Kafka error a future's failure stands for. */
     public static String messageOf(Throwable t) {
-        Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage();
+        return Futures.unwrap(t).getMessage();
     }
 
     /** Names of topics that exist, for duplicate checks in a request. */

@@ -1,6 +1,6 @@
 package io.gregor.server.handlers;
 
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.protocol.ApiHandler;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.admin.ConfigDescriber;
@@ -29,10 +29,10 @@ import org.apache.kafka.common.protocol.Errors;
  */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
     private final TopicAdmin topicAdmin;
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final ConfigDescriber configs;
 
-    public CreateTopicsHandler(TopicAdmin topicAdmin, MetadataCache cache, ConfigDescriber configs) {
+    public CreateTopicsHandler(TopicAdmin topicAdmin, MetadataView cache, ConfigDescriber configs) {
         this.topicAdmin = topicAdmin;
         this.cache = cache;
         this.configs = configs;

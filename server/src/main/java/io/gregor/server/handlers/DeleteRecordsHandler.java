@@ -1,6 +1,6 @@
 package io.gregor.server.handlers;
 
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
 import io.gregor.protocol.RequestContext;
@@ -21,12 +21,12 @@ import org.apache.kafka.common.protocol.Errors;
  * that lie wholly below it are removed by the next retention pass.
  */
 public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequestData> {
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final ReplicaManager replicaManager;
     private final Executor executor;
 
     /** @param executor runs the log start offset moves, which rewrite the leader epoch checkpoint file */
-    public DeleteRecordsHandler(MetadataCache cache, ReplicaManager replicaManager, Executor executor) {
+    public DeleteRecordsHandler(MetadataView cache, ReplicaManager replicaManager, Executor executor) {
         this.cache = cache;
         this.replicaManager = replicaManager;
         this.executor = executor;

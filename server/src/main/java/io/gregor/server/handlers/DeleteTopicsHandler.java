@@ -1,6 +1,6 @@
 package io.gregor.server.handlers;
 
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
 import io.gregor.protocol.RequestContext;
@@ -19,9 +19,9 @@ import org.apache.kafka.common.protocol.Errors;
 /** DeleteTopics by name (all versions) or by topic id (v6+). */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData> {
     private final TopicAdmin topicAdmin;
-    private final MetadataCache cache;
+    private final MetadataView cache;
 
-    public DeleteTopicsHandler(TopicAdmin topicAdmin, MetadataCache cache) {
+    public DeleteTopicsHandler(TopicAdmin topicAdmin, MetadataView cache) {
         this.topicAdmin = topicAdmin;
         this.cache = cache;
     }

@@ -2,7 +2,7 @@ package io.gregor.server.handlers;
 
 import io.gregor.metadata.BrokerRegistration;
 import io.gregor.metadata.Endpoint;
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.protocol.ApiHandler;
 import io.gregor.protocol.RequestContext;
@@ -17,9 +17,9 @@ import org.apache.kafka.common.protocol.Errors;
 public final class DescribeClusterHandler implements ApiHandler<DescribeClusterRequestData> {
     private static final byte ENDPOINT_TYPE_BROKERS = 1;
 
-    private final MetadataCache cache;
+    private final MetadataView cache;
 
-    public DescribeClusterHandler(MetadataCache cache) {
+    public DescribeClusterHandler(MetadataView cache) {
         this.cache = cache;
     }
 

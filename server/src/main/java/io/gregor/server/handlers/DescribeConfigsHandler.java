@@ -1,6 +1,6 @@
 package io.gregor.server.handlers;
 
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
 import io.gregor.protocol.RequestContext;
@@ -23,11 +23,11 @@ import org.apache.kafka.common.protocol.Errors;
  * documentation as Kafka reports them.
  */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequestData> {
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final ConfigDescriber describer;
     private final int brokerId;
 
-    public DescribeConfigsHandler(MetadataCache cache, ConfigDescriber describer, int brokerId) {
+    public DescribeConfigsHandler(MetadataView cache, ConfigDescriber describer, int brokerId) {
         this.cache = cache;
         this.describer = describer;
         this.brokerId = brokerId;

@@ -1,6 +1,6 @@
 package io.gregor.server.handlers;
 
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.metadata.TopicImage;
@@ -37,10 +37,10 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * FETCH_SESSION_ID_NOT_FOUND, upon which clients start over without one.
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final ReplicaManager replicaManager;
 
-    public FetchHandler(MetadataCache cache, ReplicaManager replicaManager) {
+    public FetchHandler(MetadataView cache, ReplicaManager replicaManager) {
         this.cache = cache;
         this.replicaManager = replicaManager;
     }

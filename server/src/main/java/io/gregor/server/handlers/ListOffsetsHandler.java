@@ -1,6 +1,6 @@
 package io.gregor.server.handlers;
 
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
@@ -25,10 +25,10 @@ import org.apache.kafka.common.protocol.Errors;
  * bounded by the high watermark (read_uncommitted) or last stable offset (read_committed).
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestData> {
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final ReplicaManager replicaManager;
 
-    public ListOffsetsHandler(MetadataCache cache, ReplicaManager replicaManager) {
+    public ListOffsetsHandler(MetadataView cache, ReplicaManager replicaManager) {
         this.cache = cache;
         this.replicaManager = replicaManager;
     }

@@ -2,7 +2,7 @@ package io.gregor.server.handlers;
 
 import io.gregor.metadata.BrokerRegistration;
 import io.gregor.metadata.Endpoint;
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.metadata.TopicImage;
@@ -37,11 +37,11 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
     private static final long AUTO_CREATE_WAIT_MS = 3000;
 
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final TopicAdmin topicAdmin;
     private final BrokerConfig config;
 
-    public MetadataHandler(MetadataCache cache, TopicAdmin topicAdmin, BrokerConfig config) {
+    public MetadataHandler(MetadataView cache, TopicAdmin topicAdmin, BrokerConfig config) {
         this.cache = cache;
         this.topicAdmin = topicAdmin;
         this.config = config;

@@ -1,6 +1,6 @@
 package io.gregor.server.handlers;
 
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
 import io.gregor.protocol.RequestContext;
@@ -21,10 +21,10 @@ import org.apache.kafka.common.protocol.Errors;
  * check that their position still exists after one.
  */
 public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetForLeaderEpochRequestData> {
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final ReplicaManager replicaManager;
 
-    public OffsetForLeaderEpochHandler(MetadataCache cache, ReplicaManager replicaManager) {
+    public OffsetForLeaderEpochHandler(MetadataView cache, ReplicaManager replicaManager) {
         this.cache = cache;
         this.replicaManager = replicaManager;
     }

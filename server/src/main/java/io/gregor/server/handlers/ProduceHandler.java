@@ -2,7 +2,7 @@ package io.gregor.server.handlers;
 
 import io.gregor.metadata.BrokerRegistration;
 import io.gregor.metadata.Endpoint;
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.metadata.TopicImage;
@@ -34,10 +34,10 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * move on without a metadata round trip.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final ReplicaManager replicaManager;
 
-    public ProduceHandler(MetadataCache cache, ReplicaManager replicaManager) {
+    public ProduceHandler(MetadataView cache, ReplicaManager replicaManager) {
         this.cache = cache;
         this.replicaManager = replicaManager;
     }

@@ -3,7 +3,7 @@ package io.gregor.server.handlers.group;
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.metadata.BrokerRegistration;
 import io.gregor.metadata.Endpoint;
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.protocol.ApiHandler;
@@ -29,11 +29,11 @@ import org.apache.kafka.common.protocol.Errors;
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
     private static final byte GROUP = 0;
 
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final GroupCoordinator coordinator;
     private final InternalTopics internalTopics;
 
-    public FindCoordinatorHandler(MetadataCache cache, GroupCoordinator coordinator, InternalTopics internalTopics) {
+    public FindCoordinatorHandler(MetadataView cache, GroupCoordinator coordinator, InternalTopics internalTopics) {
         this.cache = cache;
         this.coordinator = coordinator;
         this.internalTopics = internalTopics;

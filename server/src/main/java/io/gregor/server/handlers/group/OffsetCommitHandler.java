@@ -2,7 +2,7 @@ package io.gregor.server.handlers.group;
 
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.coordinator.group.OffsetOps;
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
@@ -25,10 +25,10 @@ import org.apache.kafka.common.protocol.Errors;
  * from v10), then lets the coordinator check generation and membership and store the offsets.
  */
 public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequestData> {
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final GroupCoordinator coordinator;
 
-    public OffsetCommitHandler(MetadataCache cache, GroupCoordinator coordinator) {
+    public OffsetCommitHandler(MetadataView cache, GroupCoordinator coordinator) {
         this.cache = cache;
         this.coordinator = coordinator;
     }

@@ -2,7 +2,7 @@ package io.gregor.server.handlers.group;
 
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.coordinator.group.OffsetOps;
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
@@ -21,10 +21,10 @@ import org.apache.kafka.common.protocol.Errors;
 
 /** OffsetDelete: removes committed offsets of topics the group no longer subscribes to. */
 public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequestData> {
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final GroupCoordinator coordinator;
 
-    public OffsetDeleteHandler(MetadataCache cache, GroupCoordinator coordinator) {
+    public OffsetDeleteHandler(MetadataView cache, GroupCoordinator coordinator) {
         this.cache = cache;
         this.coordinator = coordinator;
     }

@@ -2,7 +2,7 @@ package io.gregor.server.handlers.group;
 
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.coordinator.group.OffsetAndMetadata;
-import io.gregor.metadata.MetadataCache;
+import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
@@ -25,10 +25,10 @@ import org.apache.kafka.common.protocol.Errors;
  * partitions without a committed offset answer -1. A null topic list means all committed offsets.
  */
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
-    private final MetadataCache cache;
+    private final MetadataView cache;
     private final GroupCoordinator coordinator;
 
-    public OffsetFetchHandler(MetadataCache cache, GroupCoordinator coordinator) {
+    public OffsetFetchHandler(MetadataView cache, GroupCoordinator coordinator) {
         this.cache = cache;
         this.coordinator = coordinator;
     }

@@ -1,4 +1,4 @@
-package io.gregor.metadata;
+package io.gregor.metadata.store.zk;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** JSON for ZooKeeper node data, as plain maps and lists (jackson-jr, no reflection on our types). */
+/** JSON for ZooKeeper node data, as plain maps and lists (jackson-jr, no reflection on our types); {@link ZkData} says what goes in each node. */
 final class Json {
     private Json() {
     }

@@ -1,5 +1,14 @@
-package io.gregor.metadata;
+package io.gregor.metadata.store.zk;
 
+import io.gregor.common.Threads;
+import io.gregor.metadata.BrokerRegistration;
+import io.gregor.metadata.MetadataImage;
+import io.gregor.metadata.MetadataListener;
+import io.gregor.metadata.MetadataView;
+import io.gregor.metadata.PartitionImage;
+import io.gregor.metadata.PartitionState;
+import io.gregor.metadata.TopicImage;
+import io.gregor.metadata.store.ConfigStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This broker's view of the cluster metadata: a {@link CuratorCache} mirrors ZooKeeper, and a
- * single metadata thread folds its events into immutable {@link MetadataImage}s.
+ * This broker's {@link MetadataView} of the cluster metadata in ZooKeeper: a {@link CuratorCache}
+ * mirrors ZooKeeper, and a single metadata thread folds its events into immutable
+ * {@link MetadataImage}s.
  *
  * <p>Events are drained in batches and one image is published per batch, so creating a topic
  * with thousands of partitions publishes a handful of images rather than thousands. Unchanged
@@ -37,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #image()} is lock-free; listeners and waiters run on the metadata thread.
  */
-public final class MetadataCache implements AutoCloseable {
+public final class MetadataCache implements MetadataView, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataCache.class);
 
     private final CuratorFramework zk;
@@ -87,11 +97,7 @@ public final class MetadataCache implements AutoCloseable {
         this.brokerId = brokerId;
         this.zk = zk;
         this.cache = CuratorCache.build(zk, "/");
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "gregor-metadata");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadExecutor(Threads.singleDaemonFactory("gregor-metadata"));
         cache.listenable().addListener(new CuratorCacheListener() {
             @Override
             public void event(Type type, ChildData oldData, ChildData data) {
@@ -111,18 +117,18 @@ public final class MetadataCache implements AutoCloseable {
         return initialized;
     }
 
+    @Override
     public MetadataImage image() {
         return image;
     }
 
+    @Override
     public void addListener(MetadataListener listener) {
         listeners.add(listener);
     }
 
-    /**
-     * Adds a listener and, on the metadata thread and before any later update, tells it about the
-     * current image (as a change from the empty image). Completes when that first call is done.
-     */
+    /** The replay runs on the metadata thread, so that no image is published in between. */
+    @Override
     public CompletableFuture<Void> addListenerAndReplay(MetadataListener listener) {
         return CompletableFuture.runAsync(() -> {
             listeners.add(listener);
@@ -130,7 +136,8 @@ public final class MetadataCache implements AutoCloseable {
         }, thread);
     }
 
-    /** Completes with the first image (the current one or a later one) satisfying {@code condition}. */
+    /** Before the first complete image, no image satisfies a condition. */
+    @Override
     public CompletableFuture<MetadataImage> await(Predicate<MetadataImage> condition) {
         CompletableFuture<MetadataImage> future = new CompletableFuture<>();
         thread.execute(() -> {
@@ -184,7 +191,7 @@ public final class MetadataCache implements AutoCloseable {
             if (deleted) {
                 brokers.remove(id);
             } else {
-                brokers.put(id, BrokerRegistration.fromJson(id, bytes));
+                brokers.put(id, ZkData.brokerRegistration(id, bytes));
             }
             return true;
         }
@@ -196,15 +203,15 @@ public final class MetadataCache implements AutoCloseable {
             if (deleted) {
                 topicConfigs.remove(topic);
             } else {
-                topicConfigs.put(topic, configsOf(bytes));
+                topicConfigs.put(topic, ZkData.config(bytes));
             }
             dirtyTopics.add(topic);
             return true;
         }
         if (path.startsWith(ZkPaths.BROKER_CONFIGS + "/")) {
             String entity = path.substring(ZkPaths.BROKER_CONFIGS.length() + 1);
-            if (entity.equals("<default>") || entity.equals(Integer.toString(brokerId))) {
-                rebuildBrokerConfigs(entity, deleted ? Map.of() : configsOf(bytes));
+            if (entity.equals(ConfigStore.DEFAULT_BROKER_ENTITY) || entity.equals(Integer.toString(brokerId))) {
+                rebuildBrokerConfigs(entity, deleted ? Map.of() : ZkData.config(bytes));
                 return true;
             }
             return false;
@@ -220,11 +227,11 @@ public final class MetadataCache implements AutoCloseable {
             return true;
         }
         if (path.equals(ZkPaths.CONTROLLER)) {
-            controllerId = deleted ? -1 : Json.intValue(Json.read(bytes).get("brokerid"), -1);
+            controllerId = deleted ? -1 : ZkData.controllerId(bytes);
             return true;
         }
         if (path.equals(ZkPaths.CLUSTER_ID) && !deleted) {
-            clusterId = String.valueOf(Json.read(bytes).get("id"));
+            clusterId = ZkData.clusterId(bytes);
             return true;
         }
         return false;
@@ -235,7 +242,7 @@ public final class MetadataCache implements AutoCloseable {
     private void rebuildBrokerConfigs(String entity, Map<String, String> configs) {
         brokerConfigLayers.put(entity, configs);
         brokerConfigs.clear();
-        brokerConfigs.putAll(brokerConfigLayers.getOrDefault("<default>", Map.of()));
+        brokerConfigs.putAll(brokerConfigLayers.getOrDefault(ConfigStore.DEFAULT_BROKER_ENTITY, Map.of()));
         brokerConfigs.putAll(brokerConfigLayers.getOrDefault(Integer.toString(brokerId), Map.of()));
     }
 
@@ -250,13 +257,12 @@ public final class MetadataCache implements AutoCloseable {
                 return true;
             }
             TopicState state = topics.computeIfAbsent(tp.topic(), t -> new TopicState());
-            Map<String, Object> m = Json.read(bytes);
-            Object id = m.get("topic_id");
-            state.id = id == null ? null : Uuid.fromString(id.toString());
+            ZkData.TopicNode node = ZkData.topic(bytes);
+            state.id = node.topicId();
             state.version = version;
-            readReplicaMap(m.get("partitions"), state.replicas);
-            readReplicaMap(m.get("adding_replicas"), state.adding);
-            readReplicaMap(m.get("removing_replicas"), state.removing);
+            replace(state.replicas, node.assignment().replicas());
+            replace(state.adding, node.assignment().adding());
+            replace(state.removing, node.assignment().removing());
             state.assignmentChanged = true;
             return true;
         }
@@ -271,30 +277,16 @@ public final class MetadataCache implements AutoCloseable {
             state.states.remove(tp.partition());
             state.stateVersions.remove(tp.partition());
         } else {
-            state.states.put(tp.partition(), PartitionState.fromJson(bytes));
+            state.states.put(tp.partition(), ZkData.partitionState(bytes));
             state.stateVersions.put(tp.partition(), version);
         }
         state.changedStates.add(tp.partition());
         return true;
     }
 
-    private static void readReplicaMap(Object json, Map<Integer, List<Integer>> into) {
+    private static void replace(Map<Integer, List<Integer>> into, Map<Integer, List<Integer>> from) {
         into.clear();
-        if (json instanceof Map<?, ?> m) {
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                into.put(Integer.parseInt(e.getKey().toString()), Json.intList(e.getValue()));
-            }
-        }
-    }
-
-    private static Map<String, String> configsOf(byte[] bytes) {
-        Map<String, String> out = new HashMap<>();
-        if (Json.read(bytes).get("config") instanceof Map<?, ?> m) {
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                out.put(e.getKey().toString(), e.getValue() == null ? null : e.getValue().toString());
-            }
-        }
-        return out;
+        into.putAll(from);
     }
 
     private void publish() {
@@ -344,7 +336,7 @@ public final class MetadataCache implements AutoCloseable {
         dirtyTopics.clear();
         MetadataImage next = new MetadataImage(previous.version() + 1, clusterId, controllerId, Map.copyOf(brokers),
             Collections.unmodifiableMap(newTopics), Collections.unmodifiableMap(names), Map.copyOf(brokerConfigs),
-            Map.copyOf(brokerConfigLayers.getOrDefault("<default>", Map.of())));
+            Map.copyOf(brokerConfigLayers.getOrDefault(ConfigStore.DEFAULT_BROKER_ENTITY, Map.of())));
         image = next;
         if (!initialized.isDone()) {
             initialized.complete(next);
@@ -385,7 +377,7 @@ public final class MetadataCache implements AutoCloseable {
      */
     private void readConfigsOfNewTopic(String topic) {
         try {
-            topicConfigs.put(topic, configsOf(zk.getData().forPath(ZkPaths.topicConfig(topic))));
+            topicConfigs.put(topic, ZkData.config(zk.getData().forPath(ZkPaths.topicConfig(topic))));
         } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
             topicConfigs.put(topic, Map.of());
         } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package io.gregor.metadata;
+package io.gregor.metadata.store.zk;
 
 /**
  * The ZooKeeper layout, following Kafka's ZooKeeper-era layout so that it reads familiarly:
@@ -12,10 +12,12 @@ package io.gregor.metadata;
  * /brokers/topics/&lt;topic&gt;/partitions/&lt;p&gt;/state {"leader":1,"leader_epoch":0,"isr":[1,2],
  *                                                "controller_epoch":1,"partition_epoch":0,"version":1}
  * /config/topics/&lt;topic&gt;                        {"version":1,"config":{...}}
+ * /config/brokers/&lt;id&gt; or &lt;default&gt;            {"version":1,"config":{...}} (dynamic broker configs)
  * /admin/delete_topics/&lt;topic&gt;                  deletion requests, carried out by the controller
  * /latest_producer_id_block                     {"version":1,"broker":N,"block_start":"..","block_end":".."}
  * </pre>
- * An optional chroot comes from {@code zookeeper.connect} ({@code host:2181/gregor}).
+ * An optional chroot comes from {@code zookeeper.connect} ({@code host:2181/gregor}). What each
+ * node holds is encoded and decoded by {@link ZkData}.
  */
 public final class ZkPaths {
     public static final String CLUSTER_ID = "/cluster/id";

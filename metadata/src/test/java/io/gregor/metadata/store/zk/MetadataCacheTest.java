@@ -1,7 +1,10 @@
-package io.gregor.metadata;
+package io.gregor.metadata.store.zk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gregor.metadata.EmbeddedZooKeeper;
+import io.gregor.metadata.MetadataImage;
+import io.gregor.metadata.PartitionState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,22 +22,24 @@ class MetadataCacheTest {
     Path dir;
 
     private EmbeddedZooKeeper zookeeper;
-    private ZkMetadataStore store;
+    private ZkConnection connection;
+    private ZkTopicStore store;
     private MetadataCache cache;
 
     @BeforeEach
     void start() throws Exception {
         zookeeper = EmbeddedZooKeeper.start(dir.toFile(), "127.0.0.1", 0);
-        store = ZkMetadataStore.connect(zookeeper.connectString(), 10_000, 10_000);
-        store.ensurePaths();
-        cache = new MetadataCache(store.curator(), 0);
+        connection = ZkConnection.connect(zookeeper.connectString(), 10_000, 10_000);
+        connection.ensurePaths();
+        store = new ZkTopicStore(connection.curator());
+        cache = new MetadataCache(connection.curator(), 0);
         cache.start().get(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
     void stop() throws Exception {
         cache.close();
-        store.close();
+        connection.close();
         zookeeper.close();
     }
 
@@ -62,7 +67,7 @@ class MetadataCacheTest {
 
     @Test
     void shouldPublishATopicThatHasNoConfigNode() throws Exception {
-        store.curator().create().creatingParentsIfNeeded()
+        connection.curator().create().creatingParentsIfNeeded()
             .forPath(ZkPaths.topic("legacy"), ("{\"version\":3,\"topic_id\":\"" + Uuid.randomUuid() + "\",\"partitions\":{\"0\":[0]}}").getBytes());
 
         MetadataImage image = cache.await(i -> i.topic("legacy") != null).get(10, TimeUnit.SECONDS);

@@ -1,8 +1,12 @@
-package io.gregor.metadata;
+package io.gregor.metadata.store.zk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gregor.metadata.EmbeddedZooKeeper;
+import io.gregor.metadata.MetadataImage;
+import io.gregor.metadata.PartitionImage;
+import io.gregor.metadata.PartitionState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,27 +21,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Topic writes against a real (embedded) ZooKeeper with its default 1 MiB request limit. */
-class ZkMetadataStoreTest {
+class ZkTopicStoreTest {
     @TempDir
     Path dir;
 
     private EmbeddedZooKeeper zookeeper;
-    private ZkMetadataStore store;
+    private ZkConnection connection;
+    private ZkTopicStore store;
     private MetadataCache cache;
 
     @BeforeEach
     void start() throws Exception {
         zookeeper = EmbeddedZooKeeper.start(dir.toFile(), "127.0.0.1", 0);
-        store = ZkMetadataStore.connect(zookeeper.connectString(), 10_000, 10_000);
-        store.ensurePaths();
-        cache = new MetadataCache(store.curator(), 0);
+        connection = ZkConnection.connect(zookeeper.connectString(), 10_000, 10_000);
+        connection.ensurePaths();
+        store = new ZkTopicStore(connection.curator());
+        cache = new MetadataCache(connection.curator(), 0);
         cache.start().get(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
     void stop() {
         cache.close();
-        store.close();
+        connection.close();
         zookeeper.close();
     }
 
@@ -73,7 +79,7 @@ class ZkMetadataStoreTest {
             Map.of(), states(0, partitions, 100)))
             .isInstanceOf(InvalidPartitionsException.class)
             .hasMessageContaining("60000 partitions");
-        assertThat(store.curator().checkExists().forPath(ZkPaths.topic("huge"))).isNull();
+        assertThat(connection.curator().checkExists().forPath(ZkPaths.topic("huge"))).isNull();
     }
 
     @Test
