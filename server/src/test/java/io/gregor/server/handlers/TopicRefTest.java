@@ -3,31 +3,24 @@ package io.gregor.server.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gregor.metadata.MetadataImage;
-import io.gregor.server.InMemoryBroker;
+import io.gregor.metadata.store.memory.InMemoryMetadata;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Topic {@code t} has one partition. */
 class TopicRefTest {
-    private InMemoryBroker broker;
+    private final Uuid id = Uuid.randomUuid();
     private MetadataImage image;
-    private Uuid id;
 
     @BeforeEach
-    void start() throws Exception {
-        broker = InMemoryBroker.start(1);
-        id = broker.createTopic("t", Map.of(0, List.of(0)));
-        image = broker.image();
-    }
-
-    @AfterEach
-    void close() {
-        broker.close();
+    void createTopic() throws Exception {
+        InMemoryMetadata metadata = new InMemoryMetadata(0);
+        metadata.createTopic("t", id, Map.of(0, List.of(0)), Map.of(), Map.of());
+        image = metadata.image();
     }
 
     @Test
