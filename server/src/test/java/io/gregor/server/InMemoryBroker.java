@@ -1,5 +1,8 @@
 package io.gregor.server;
 
+import io.gregor.common.Threads;
+import io.gregor.coordinator.group.GroupConfig;
+import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.metadata.BrokerRegistration;
 import io.gregor.metadata.Controller;
 import io.gregor.metadata.Endpoint;
@@ -19,6 +22,8 @@ import io.gregor.server.admin.ConfigDescriber;
 import io.gregor.server.admin.InternalTopics;
 import io.gregor.server.admin.PartitionAdmin;
 import io.gregor.server.admin.TopicAdmin;
+import io.gregor.server.coordinator.CoordinatorElections;
+import io.gregor.server.coordinator.ReplicaPartitionWriter;
 import io.gregor.storage.log.LogManager;
 import io.gregor.storage.util.ThreadPoolScheduler;
 import io.netty.channel.EventLoop;
@@ -31,6 +36,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.common.Uuid;
@@ -128,6 +134,29 @@ public final class InMemoryBroker implements AutoCloseable {
         metadata.addListenerAndReplay(replicaManager).join();
         closeables.add(replicaManager::shutdown);
         return replicaManager;
+    }
+
+    /**
+     * Starts the group coordinator as the broker wires it: its writes go through {@code replicas}
+     * (a {@link ReplicaPartitionWriter}, acks=all), and {@link CoordinatorElections} tells it which
+     * {@code __consumer_offsets} partitions broker 0 leads, from every image. Its settings are
+     * Kafka's defaults but for {@code group.initial.rebalance.delay.ms}, which is 0: a group
+     * completes its first rebalance as soon as its members have joined, so no test waits on a timer.
+     */
+    public GroupCoordinator startGroupCoordinator(ReplicaManager replicas) throws Exception {
+        ScheduledThreadPoolExecutor writes = new ScheduledThreadPoolExecutor(1, Threads.singleDaemonFactory("test-coordinator-writes"));
+        closeables.add(writes::shutdownNow);
+        GroupConfig d = GroupConfig.defaults();
+        GroupConfig noInitialDelay = new GroupConfig(d.minSessionTimeoutMs(), d.maxSessionTimeoutMs(), 0, d.maxGroupSize(),
+            d.offsetMetadataMaxBytes(), d.offsetsRetentionMs());
+        GroupCoordinator coordinator = new GroupCoordinator(noInitialDelay,
+            new ReplicaPartitionWriter(replicas, config.intValue(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS), writes), Time.SYSTEM, 1,
+            config.intValue(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS));
+        closeables.add(coordinator);
+        CoordinatorElections elections = new CoordinatorElections(replicas, coordinator);
+        metadata.addListenerAndReplay(elections).get(10, TimeUnit.SECONDS);
+        closeables.add(elections::close);
+        return coordinator;
     }
 
     /** The log manager of {@link #startReplicas()}. */

@@ -3,7 +3,6 @@ package io.gregor.server.handlers;
 import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionImage;
-import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
 import io.gregor.protocol.FileRegionRecords;
 import io.gregor.protocol.RequestContext;
@@ -72,15 +71,13 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         List<PartitionFetch> fetches = new ArrayList<>();
         List<PartitionFetchResult> rejected = new ArrayList<>();
         for (FetchRequestData.FetchTopic t : request.topics()) {
-            TopicImage topic = version >= 13 ? image.topic(t.topicId()) : image.topic(t.topic());
-            String name = topic != null ? topic.name() : (t.topic() == null ? "" : t.topic());
+            TopicRef topic = TopicRef.resolve(image, version >= 13, t.topicId(), t.topic());
             for (FetchRequestData.FetchPartition p : t.partitions()) {
-                PartitionFetch fetch = new PartitionFetch(new TopicPartition(name, p.partition()), t.topicId(), p.fetchOffset(),
+                PartitionFetch fetch = new PartitionFetch(new TopicPartition(topic.name(), p.partition()), t.topicId(), p.fetchOffset(),
                     p.partitionMaxBytes(), p.currentLeaderEpoch(), p.logStartOffset());
-                if (topic == null) {
-                    rejected.add(PartitionFetchResult.error(fetch, version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null));
-                } else if (topic.partition(p.partition()) == null) {
-                    rejected.add(PartitionFetchResult.error(fetch, Errors.UNKNOWN_TOPIC_OR_PARTITION, null));
+                Errors error = topic.partitionError(p.partition());
+                if (error != Errors.NONE) {
+                    rejected.add(PartitionFetchResult.error(fetch, error, null));
                 } else {
                     fetches.add(fetch);
                 }

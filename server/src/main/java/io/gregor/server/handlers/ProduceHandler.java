@@ -5,7 +5,6 @@ import io.gregor.metadata.Endpoint;
 import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionImage;
-import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
 import io.gregor.protocol.RequestContext;
 import io.gregor.replication.ProduceResult;
@@ -66,17 +65,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         Map<TopicPartition, ProduceResult> failed = new LinkedHashMap<>();
         Map<TopicPartition, Uuid> ids = new LinkedHashMap<>();
         for (ProduceRequestData.TopicProduceData topicData : request.topicData()) {
-            TopicImage topic = version >= 13 ? image.topic(topicData.topicId()) : image.topic(topicData.name());
-            String name = topic != null ? topic.name() : (topicData.name() == null ? "" : topicData.name());
+            TopicRef topic = TopicRef.resolve(image, version >= 13, topicData.topicId(), topicData.name());
+            String name = topic.name();
             for (ProduceRequestData.PartitionProduceData p : topicData.partitionData()) {
                 TopicPartition tp = new TopicPartition(name, p.index());
                 ids.put(tp, topicData.topicId());
                 if (acks != 0 && acks != 1 && acks != -1) {
                     failed.put(tp, ProduceResult.error(Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1 (all), not " + acks));
-                } else if (topic == null || topic.markedForDeletion()) {
-                    failed.put(tp, ProduceResult.error(version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                        "Unknown topic " + (version >= 13 ? topicData.topicId() : topicData.name())));
-                } else if (topic.partition(p.index()) == null) {
+                } else if (!topic.exists() || topic.topic().markedForDeletion()) {
+                    failed.put(tp, ProduceResult.error(topic.unknownTopicError(), "Unknown topic " + topic.requested()));
+                } else if (topic.partitionError(p.index()) != Errors.NONE) {
                     failed.put(tp, ProduceResult.error(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic " + name + " has no partition " + p.index()));
                 } else if (request.transactionalId() != null) {
                     failed.put(tp, ProduceResult.error(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,

@@ -32,6 +32,7 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -104,6 +105,24 @@ class LogHandlersTest {
         ProduceRequestData transactional = produceRequest("t", 0, (short) 1, "x").setTransactionalId("tx");
         assertThat(produceError(produce(transactional))).isEqualTo(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
         assertThat(listOffset("t", 0, -1, 4).offset()).as("nothing was appended").isZero();
+    }
+
+    @Test
+    void shouldProduceByTopicIdAndAnswerUnknownTopicIdFromVersion13() throws Exception {
+        Uuid id = broker.topic("t").id();
+        Uuid unknown = Uuid.randomUuid();
+
+        ProduceResponseData known = produce((short) 13, produceRequest("", id, 0, (short) 1, "a"));
+        ProduceResponseData missing = produce((short) 13, produceRequest("", unknown, 0, (short) 1, "a"));
+
+        TopicProduceResponse topic = known.responses().iterator().next();
+        assertThat(topic.topicId()).isEqualTo(id);
+        assertThat(topic.name()).isEmpty();
+        assertThat(topic.partitionResponses().get(0).errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(missing.responses().iterator().next().topicId()).isEqualTo(unknown);
+        assertThat(produceError(missing)).isEqualTo(Errors.UNKNOWN_TOPIC_ID.code());
+        assertThat(produceError(produce((short) 13, produceRequest("", id, 7, (short) 1, "a"))))
+            .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
 
     @Test
@@ -214,7 +233,11 @@ class LogHandlersTest {
     }
 
     private ProduceResponseData produce(ProduceRequestData request) throws Exception {
-        return answer(new ProduceHandler(broker.metadata, replicas).handle(broker.context(ApiKeys.PRODUCE, PRODUCE_V12, eventLoop), request),
+        return produce(PRODUCE_V12, request);
+    }
+
+    private ProduceResponseData produce(short version, ProduceRequestData request) throws Exception {
+        return answer(new ProduceHandler(broker.metadata, replicas).handle(broker.context(ApiKeys.PRODUCE, version, eventLoop), request),
             ProduceResponseData.class);
     }
 
@@ -223,12 +246,16 @@ class LogHandlersTest {
     }
 
     private static ProduceRequestData produceRequest(String topic, int partition, short acks, String... values) {
+        return produceRequest(topic, Uuid.ZERO_UUID, partition, acks, values);
+    }
+
+    private static ProduceRequestData produceRequest(String topic, Uuid topicId, int partition, short acks, String... values) {
         SimpleRecord[] records = new SimpleRecord[values.length];
         for (int i = 0; i < values.length; i++) {
             records[i] = new SimpleRecord(System.currentTimeMillis(), null, values[i].getBytes(StandardCharsets.UTF_8));
         }
         ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
-        topics.add(new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
+        topics.add(new ProduceRequestData.TopicProduceData().setName(topic).setTopicId(topicId).setPartitionData(List.of(
             new ProduceRequestData.PartitionProduceData().setIndex(partition).setRecords(MemoryRecords.withRecords(Compression.NONE, records)))));
         return new ProduceRequestData().setAcks(acks).setTimeoutMs(5_000).setTopicData(topics);
     }

@@ -4,9 +4,9 @@ import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.coordinator.group.OffsetOps;
 import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
-import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
 import io.gregor.protocol.RequestContext;
+import io.gregor.server.handlers.TopicRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,16 +57,14 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
         Map<String, Uuid> ids = new LinkedHashMap<>();
         Map<TopicPartition, String> responseNames = new LinkedHashMap<>();
         for (OffsetCommitRequestData.OffsetCommitRequestTopic t : request.topics()) {
-            TopicImage topic = byId ? image.topic(t.topicId()) : image.topic(t.name());
-            String name = topic != null ? topic.name() : (t.name() == null ? "" : t.name());
+            TopicRef topic = TopicRef.resolve(image, byId, t.topicId(), t.name());
             for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
-                TopicPartition tp = new TopicPartition(name, p.partitionIndex());
+                TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
                 responseNames.put(tp, byId ? "" : t.name());
-                ids.put(name, t.topicId());
-                if (topic == null) {
-                    rejected.put(tp, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION);
-                } else if (topic.partition(p.partitionIndex()) == null) {
-                    rejected.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                ids.put(topic.name(), t.topicId());
+                Errors error = topic.partitionError(p.partitionIndex());
+                if (error != Errors.NONE) {
+                    rejected.put(tp, error);
                 } else {
                     commits.put(tp, new OffsetOps.Commit(p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
                 }

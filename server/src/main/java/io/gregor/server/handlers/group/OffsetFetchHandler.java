@@ -7,6 +7,7 @@ import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
 import io.gregor.protocol.RequestContext;
+import io.gregor.server.handlers.TopicRef;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                 if (g.topics() != null) {
                     partitions = new ArrayList<>();
                     for (OffsetFetchRequestData.OffsetFetchRequestTopics t : g.topics()) {
-                        String name = byId ? nameOf(image, t.topicId()) : t.name();
+                        String name = TopicRef.resolve(image, byId, t.topicId(), t.name()).name();
                         for (int p : t.partitionIndexes()) {
                             partitions.add(new TopicPartition(name, p));
                         }
@@ -101,11 +102,6 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
             }
             return response;
         });
-    }
-
-    private static String nameOf(MetadataImage image, Uuid id) {
-        TopicImage topic = image.topic(id);
-        return topic == null ? "<unknown " + id + ">" : topic.name();
     }
 
     private static OffsetFetchResponseData.OffsetFetchResponseGroup group(String groupId,
