@@ -105,7 +105,7 @@ final class GroupShard implements CoordinatorShard {
         for (ClassicGroup g : groups.values()) {
             for (GroupMember m : g.members.values()) {
                 if (m.awaitingJoin != null) {
-                    m.awaitingJoin.complete(joinError(m.memberId, Errors.NOT_COORDINATOR, (short) 9));
+                    m.awaitingJoin.complete(joinError(m.memberId, Errors.NOT_COORDINATOR, joinVersion(m.memberId)));
                     m.awaitingJoin = null;
                 }
                 if (m.awaitingSync != null) {
@@ -407,7 +407,7 @@ final class GroupShard implements CoordinatorShard {
             CompletableFuture<JoinGroupResponseData> waiting = m.awaitingJoin;
             m.awaitingJoin = null;
             m.isNew = false;
-            short version = memberVersions.getOrDefault(m.memberId, (short) 9);
+            short version = joinVersion(m.memberId);
             waiting.complete(joinResult(group, m, version, false));
             scheduleHeartbeatExpiry(group, m);
         }
@@ -447,6 +447,11 @@ final class GroupShard implements CoordinatorShard {
             }
         }
         return response;
+    }
+
+    /** The version of the member's last JoinGroup, which its waiting answer is encoded at. */
+    private short joinVersion(String memberId) {
+        return memberVersions.getOrDefault(memberId, (short) 9);
     }
 
     static JoinGroupResponseData joinError(String memberId, Errors error, short version) {
@@ -613,7 +618,7 @@ final class GroupShard implements CoordinatorShard {
 
     private void removeMember(ClassicGroup group, GroupMember member) {
         if (member.awaitingJoin != null) {
-            member.awaitingJoin.complete(joinError(member.memberId, Errors.UNKNOWN_MEMBER_ID, (short) 9));
+            member.awaitingJoin.complete(joinError(member.memberId, Errors.UNKNOWN_MEMBER_ID, joinVersion(member.memberId)));
             member.awaitingJoin = null;
         }
         if (member.awaitingSync != null) {

@@ -322,4 +322,21 @@ class GroupShardTest {
         assertThat(group().state()).isEqualTo(GroupState.PREPARING_REBALANCE);
         assertThat(shard.heartbeat(GROUP, aAgain.memberId(), null, aAgain.generationId())).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
     }
+
+    @Test
+    void shouldAnswerAWaitingOldClientInAFormItsVersionCanCarryWhenTheCoordinatorMoves() {
+        JoinGroupResponseData a = joinNew("a").join();
+        sync(a, Map.of(a.memberId(), new byte[0]));
+        short v6 = 6;
+        JoinGroupResponseData first = shard.joinGroup(join("", null), v6, "old-client", "/127.0.0.1").join();
+        CompletableFuture<JoinGroupResponseData> waiting = shard.joinGroup(join(first.memberId(), null), v6, "old-client", "/127.0.0.1");
+        assertThat(waiting).isNotDone();
+
+        shard.unload();
+
+        JoinGroupResponseData answer = waiting.join();
+        assertThat(Errors.forCode(answer.errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
+        // Before v7 the protocol name is not nullable: a v9-shaped error could not be sent.
+        assertThat(org.apache.kafka.common.protocol.MessageUtil.toByteBufferAccessor(answer, v6).buffer().remaining()).isPositive();
+    }
 }

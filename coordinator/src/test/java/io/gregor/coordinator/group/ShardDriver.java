@@ -67,6 +67,11 @@ final class ShardDriver {
         return shard[0].group(groupId);
     }
 
+    /** The partition moved away: the runner stops and the shard answers whoever waits. */
+    void unload() {
+        runner.close();
+    }
+
     Offsets offsets() {
         return offsets;
     }

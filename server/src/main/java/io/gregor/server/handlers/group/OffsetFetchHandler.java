@@ -49,8 +49,11 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         return 10;
     }
 
-    /** One requested group: its id and partitions (null = all). */
-    private record Ask(String groupId, List<TopicPartition> partitions) {
+    /**
+     * One requested group: its id, the partitions of known topics (null = all), and the topic
+     * ids (v10) the metadata does not know, answered UNKNOWN_TOPIC_ID as Kafka does.
+     */
+    private record Ask(String groupId, List<TopicPartition> partitions, Map<Uuid, List<Integer>> unknownIds) {
     }
 
     @Override
@@ -62,16 +65,21 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         if (version >= 8) {
             for (OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
                 List<TopicPartition> partitions = null;
+                Map<Uuid, List<Integer>> unknownIds = new LinkedHashMap<>();
                 if (g.topics() != null) {
                     partitions = new ArrayList<>();
                     for (OffsetFetchRequestData.OffsetFetchRequestTopics t : g.topics()) {
-                        String name = TopicRef.resolve(image, byId, t.topicId(), t.name()).name();
+                        TopicRef ref = TopicRef.resolve(image, byId, t.topicId(), t.name());
+                        if (byId && !ref.exists()) {
+                            unknownIds.computeIfAbsent(t.topicId(), id -> new ArrayList<>()).addAll(t.partitionIndexes());
+                            continue;
+                        }
                         for (int p : t.partitionIndexes()) {
-                            partitions.add(new TopicPartition(name, p));
+                            partitions.add(new TopicPartition(ref.name(), p));
                         }
                     }
                 }
-                asks.add(new Ask(g.groupId(), partitions));
+                asks.add(new Ask(g.groupId(), partitions, unknownIds));
             }
         } else {
             List<TopicPartition> partitions = null;
@@ -83,7 +91,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     }
                 }
             }
-            asks.add(new Ask(request.groupId(), partitions));
+            asks.add(new Ask(request.groupId(), partitions, Map.of()));
         }
         List<CompletableFuture<Map.Entry<Errors, Map<TopicPartition, OffsetAndMetadata>>>> fetches = new ArrayList<>();
         for (Ask ask : asks) {
@@ -94,7 +102,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
             for (int i = 0; i < asks.size(); i++) {
                 Map.Entry<Errors, Map<TopicPartition, OffsetAndMetadata>> result = fetches.get(i).join();
                 if (version >= 8) {
-                    response.groups().add(group(asks.get(i).groupId(), result, byId, cache.image()));
+                    response.groups().add(group(asks.get(i), result, byId, cache.image()));
                 } else {
                     response.setErrorCode(result.getKey().code());
                     response.setTopics(legacyTopics(result.getValue(), result.getKey(), version));
@@ -104,11 +112,11 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         });
     }
 
-    private static OffsetFetchResponseData.OffsetFetchResponseGroup group(String groupId,
+    private static OffsetFetchResponseData.OffsetFetchResponseGroup group(Ask ask,
                                                                         Map.Entry<Errors, Map<TopicPartition, OffsetAndMetadata>> result,
                                                                         boolean byId, MetadataImage image) {
         OffsetFetchResponseData.OffsetFetchResponseGroup out = new OffsetFetchResponseData.OffsetFetchResponseGroup()
-            .setGroupId(groupId).setErrorCode(result.getKey().code());
+            .setGroupId(ask.groupId()).setErrorCode(result.getKey().code());
         Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> topics = new LinkedHashMap<>();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : result.getValue().entrySet()) {
             TopicImage topic = image.topic(e.getKey().topic());
@@ -128,6 +136,18 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                 .setCommittedLeaderEpoch(om == null ? -1 : om.leaderEpoch())
                 .setMetadata(om == null ? "" : om.metadata())
                 .setErrorCode(Errors.NONE.code()));
+        }
+        if (result.getKey() == Errors.NONE) {
+            ask.unknownIds().forEach((id, partitions) -> {
+                OffsetFetchResponseData.OffsetFetchResponseTopics t = new OffsetFetchResponseData.OffsetFetchResponseTopics()
+                    .setName("").setTopicId(id);
+                for (int p : partitions) {
+                    t.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(p)
+                        .setCommittedOffset(-1).setCommittedLeaderEpoch(-1).setMetadata("")
+                        .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+                }
+                out.topics().add(t);
+            });
         }
         return out;
     }

@@ -83,6 +83,19 @@ class OffsetHandlersTest {
     }
 
     @Test
+    void shouldAnswerUnknownTopicIdForAnOffsetFetchOfATopicIdTheMetadataDoesNotKnow() throws Exception {
+        Uuid unknown = Uuid.randomUuid();
+        groups.commit((short) 10, standalone(GROUP, byId(t, 0)));
+
+        OffsetFetchResponseGroup fetched = groups.fetch((short) 10, fetchOf(GROUP, byId(t, 0), byId(unknown, 2))).groups().get(0);
+
+        assertThat(fetched.topics()).extracting(OffsetFetchResponseTopics::topicId).containsExactly(t, unknown);
+        assertThat(fetched.topics().get(1).partitions()).extracting(OffsetFetchResponsePartitions::partitionIndex,
+            OffsetFetchResponsePartitions::committedOffset, OffsetFetchResponsePartitions::errorCode)
+            .containsExactly(tuple(2, -1L, Errors.UNKNOWN_TOPIC_ID.code()));
+    }
+
+    @Test
     void shouldRefuseCommitsOfAnOldGenerationAndOfUnknownMembers() throws Exception {
         GroupHandlers.Member member = groups.stableMember(GROUP);
 
