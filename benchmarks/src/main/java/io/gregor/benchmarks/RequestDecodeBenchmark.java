@@ -1,6 +1,7 @@
 package io.gregor.benchmarks;
 
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.ApiRegistry;
 import io.gregor.protocol.RequestContext;
 import io.gregor.protocol.RequestDecoder;
@@ -155,18 +156,8 @@ public class RequestDecodeBenchmark {
 
     private static final class NoopProduceHandler implements ApiHandler<ProduceRequestData> {
         @Override
-        public ApiKeys apiKey() {
-            return ApiKeys.PRODUCE;
-        }
-
-        @Override
-        public short minVersion() {
-            return 3;
-        }
-
-        @Override
-        public short maxVersion() {
-            return 13;
+        public ApiVersionRange versions() {
+            return ApiVersionRange.of(ApiKeys.PRODUCE, 3, 13);
         }
 
         @Override

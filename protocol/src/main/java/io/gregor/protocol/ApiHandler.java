@@ -27,16 +27,20 @@ import org.apache.kafka.common.protocol.ApiMessage;
  */
 public interface ApiHandler<Q extends ApiMessage> {
 
-    ApiKeys apiKey();
+    /** The API and the versions of it this handler implements (see {@link ApiVersionRange}). */
+    ApiVersionRange versions();
 
-    /**
-     * The oldest version this handler was written for. Stated as a literal in each handler, not
-     * derived from kafka-clients, so that a kafka-clients upgrade cannot widen what is advertised.
-     */
-    short minVersion();
+    default ApiKeys apiKey() {
+        return versions().key();
+    }
 
-    /** The newest version this handler implements; see {@link #minVersion()}. */
-    short maxVersion();
+    default short minVersion() {
+        return versions().min();
+    }
+
+    default short maxVersion() {
+        return versions().max();
+    }
 
     /**
      * @return the response; a future completed with {@code null} means "send no response"

@@ -38,7 +38,7 @@ public final class ApiRegistry {
     /** @return the handler for this API and version, or {@code null} when not handled */
     public ApiHandler<?> handler(ApiKeys key, short version) {
         ApiHandler<?> handler = handlers.get(key);
-        if (handler == null || version < handler.minVersion() || version > handler.maxVersion()) {
+        if (handler == null || !handler.versions().contains(version)) {
             return null;
         }
         return handler;

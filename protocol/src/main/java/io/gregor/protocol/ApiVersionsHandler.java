@@ -23,20 +23,10 @@ final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData> {
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.API_VERSIONS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
+    public ApiVersionRange versions() {
         // v5 (KIP-1242) asks the broker to check the cluster id and node id the client expects
         // and to reject misrouted connections; this handler does not know either, so it stops at v4.
-        return 4;
+        return ApiVersionRange.of(ApiKeys.API_VERSIONS, 0, 4);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.gregor.replication;
 
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.ApiRegistry;
 import io.gregor.protocol.FileRegionRecords;
 import io.gregor.protocol.RequestContext;
@@ -82,18 +83,8 @@ final class InProcessLeader implements AutoCloseable {
 
     private final class FetchHandler implements ApiHandler<FetchRequestData> {
         @Override
-        public ApiKeys apiKey() {
-            return ApiKeys.FETCH;
-        }
-
-        @Override
-        public short minVersion() {
-            return 13;
-        }
-
-        @Override
-        public short maxVersion() {
-            return 18;
+        public ApiVersionRange versions() {
+            return ApiVersionRange.of(ApiKeys.FETCH, 13, 18);
         }
 
         @Override
@@ -136,18 +127,8 @@ final class InProcessLeader implements AutoCloseable {
 
     private final class EpochHandler implements ApiHandler<OffsetForLeaderEpochRequestData> {
         @Override
-        public ApiKeys apiKey() {
-            return ApiKeys.OFFSET_FOR_LEADER_EPOCH;
-        }
-
-        @Override
-        public short minVersion() {
-            return 3;
-        }
-
-        @Override
-        public short maxVersion() {
-            return 4;
+        public ApiVersionRange versions() {
+            return ApiVersionRange.of(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 3, 4);
         }
 
         @Override

@@ -69,7 +69,7 @@ class ApiVersionsTableIT {
             .toList();
         assertThat(advertised)
             .as("The broker's ApiVersions answer differs from server/src/test/resources/%s.%n"
-                + "Each handler states its range in minVersion()/maxVersion(). If you changed a range on purpose "
+                + "Each handler states its range in versions(). If you changed a range on purpose "
                 + "(or added or removed a handler), update the table to the answer below, one 'API_NAME min max' "
                 + "per line in api key order, and say in the commit why the broker now handles those versions.%n"
                 + "If you did not (for example after a kafka-clients upgrade), a handler's range must not move.%n"

@@ -1,6 +1,7 @@
 package io.gregor.protocol.testing;
 
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,18 +33,8 @@ public final class TestHandler<Q extends ApiMessage> implements ApiHandler<Q> {
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return key;
-    }
-
-    @Override
-    public short minVersion() {
-        return min;
-    }
-
-    @Override
-    public short maxVersion() {
-        return max;
+    public ApiVersionRange versions() {
+        return new ApiVersionRange(key, min, max);
     }
 
     @Override

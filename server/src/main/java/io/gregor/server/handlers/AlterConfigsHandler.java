@@ -1,6 +1,7 @@
 package io.gregor.server.handlers;
 
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.admin.ConfigAdmin;
 import java.util.ArrayList;
@@ -20,18 +21,8 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.ALTER_CONFIGS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 2;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.ALTER_CONFIGS, 0, 2);
     }
 
     @Override

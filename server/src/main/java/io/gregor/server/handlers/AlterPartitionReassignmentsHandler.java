@@ -1,6 +1,7 @@
 package io.gregor.server.handlers;
 
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.admin.PartitionAdmin;
 import java.util.LinkedHashMap;
@@ -26,18 +27,8 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler<Alte
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.ALTER_PARTITION_REASSIGNMENTS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 1;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1);
     }
 
     @Override

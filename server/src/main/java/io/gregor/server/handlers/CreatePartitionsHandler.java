@@ -1,6 +1,7 @@
 package io.gregor.server.handlers;
 
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.admin.TopicAdmin;
 import java.util.ArrayList;
@@ -24,18 +25,8 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.CREATE_PARTITIONS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 3;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.CREATE_PARTITIONS, 0, 3);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.gregor.server.handlers;
 
 import io.gregor.metadata.MetadataView;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.admin.ConfigDescriber;
 import io.gregor.server.admin.TopicAdmin;
@@ -39,18 +40,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.CREATE_TOPICS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 2;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 7;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.CREATE_TOPICS, 2, 7);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gregor.server.handlers;
 import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.replication.Partition;
 import io.gregor.replication.ReplicaManager;
@@ -33,18 +34,8 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DELETE_RECORDS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 2;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.DELETE_RECORDS, 0, 2);
     }
 
     @Override

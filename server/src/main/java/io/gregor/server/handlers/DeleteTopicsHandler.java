@@ -3,6 +3,7 @@ package io.gregor.server.handlers;
 import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.admin.TopicAdmin;
 import java.util.ArrayList;
@@ -27,18 +28,8 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DELETE_TOPICS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 6;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.DELETE_TOPICS, 1, 6);
     }
 
     @Override

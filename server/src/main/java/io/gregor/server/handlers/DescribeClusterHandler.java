@@ -5,6 +5,7 @@ import io.gregor.metadata.Endpoint;
 import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
@@ -24,18 +25,8 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DESCRIBE_CLUSTER;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 2;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.DESCRIBE_CLUSTER, 0, 2);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gregor.server.handlers;
 import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.admin.ConfigDescriber;
 import java.util.ArrayList;
@@ -34,18 +35,8 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DESCRIBE_CONFIGS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 4;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.DESCRIBE_CONFIGS, 1, 4);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.gregor.server.handlers;
 
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.storage.log.Log;
 import io.gregor.storage.log.LogManager;
@@ -26,18 +27,8 @@ public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsR
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DESCRIBE_LOG_DIRS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 5;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.DESCRIBE_LOG_DIRS, 1, 5);
     }
 
     @Override

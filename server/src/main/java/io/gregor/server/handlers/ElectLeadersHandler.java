@@ -1,6 +1,7 @@
 package io.gregor.server.handlers;
 
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.admin.PartitionAdmin;
 import java.util.ArrayList;
@@ -24,18 +25,8 @@ public final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequest
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.ELECT_LEADERS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 2;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.ELECT_LEADERS, 0, 2);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.FileRegionRecords;
 import io.gregor.protocol.RequestContext;
 import io.gregor.replication.FetchParams;
@@ -45,18 +46,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.FETCH;
-    }
-
-    @Override
-    public short minVersion() {
-        return 4;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 18;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.FETCH, 4, 18);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.gregor.server.handlers;
 
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.admin.ConfigAdmin;
 import java.util.ArrayList;
@@ -21,18 +22,8 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.INCREMENTAL_ALTER_CONFIGS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 1;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1);
     }
 
     @Override

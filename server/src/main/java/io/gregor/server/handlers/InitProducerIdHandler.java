@@ -2,6 +2,7 @@ package io.gregor.server.handlers;
 
 import io.gregor.metadata.ProducerIdManager;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,18 +28,8 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.INIT_PRODUCER_ID;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 5;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.INIT_PRODUCER_ID, 0, 5);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.replication.Partition;
 import io.gregor.replication.ReplicaManager;
@@ -34,18 +35,8 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.LIST_OFFSETS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 11;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.LIST_OFFSETS, 1, 11);
     }
 
     @Override

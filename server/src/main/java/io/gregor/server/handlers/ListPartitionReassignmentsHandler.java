@@ -2,6 +2,7 @@ package io.gregor.server.handlers;
 
 import io.gregor.metadata.PartitionImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.admin.PartitionAdmin;
 import java.util.ArrayList;
@@ -24,18 +25,8 @@ public final class ListPartitionReassignmentsHandler implements ApiHandler<ListP
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.LIST_PARTITION_REASSIGNMENTS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 0;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.BrokerConfig;
 import io.gregor.server.admin.TopicAdmin;
@@ -48,18 +49,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.METADATA;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 13;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.METADATA, 0, 13);
     }
 
     @Override

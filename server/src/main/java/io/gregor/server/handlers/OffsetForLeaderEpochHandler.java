@@ -3,6 +3,7 @@ package io.gregor.server.handlers;
 import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.replication.Partition;
 import io.gregor.replication.ReplicaManager;
@@ -30,18 +31,8 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetForLe
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.OFFSET_FOR_LEADER_EPOCH;
-    }
-
-    @Override
-    public short minVersion() {
-        return 2;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 4;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4);
     }
 
     @Override

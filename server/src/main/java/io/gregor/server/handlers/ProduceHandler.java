@@ -6,6 +6,7 @@ import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.replication.ProduceResult;
 import io.gregor.replication.ReplicaManager;
@@ -42,18 +43,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.PRODUCE;
-    }
-
-    @Override
-    public short minVersion() {
-        return 3;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 13;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.PRODUCE, 3, 13);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.gregor.server.handlers.group;
 
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,18 +22,8 @@ public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DELETE_GROUPS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 3;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.DELETE_GROUPS, 0, 3);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.gregor.server.handlers.group;
 
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,18 +28,8 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DESCRIBE_GROUPS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 6;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.DESCRIBE_GROUPS, 0, 6);
     }
 
     @Override

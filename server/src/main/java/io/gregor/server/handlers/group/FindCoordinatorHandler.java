@@ -7,6 +7,7 @@ import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.admin.InternalTopics;
 import java.util.ArrayList;
@@ -40,18 +41,8 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.FIND_COORDINATOR;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 6;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.FIND_COORDINATOR, 0, 6);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.gregor.server.handlers.group;
 
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -18,18 +19,8 @@ public final class HeartbeatHandler implements ApiHandler<HeartbeatRequestData> 
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.HEARTBEAT;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 4;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.HEARTBEAT, 0, 4);
     }
 
     @Override

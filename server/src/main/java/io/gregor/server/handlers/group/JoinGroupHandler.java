@@ -2,6 +2,7 @@ package io.gregor.server.handlers.group;
 
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -17,18 +18,8 @@ public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> 
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.JOIN_GROUP;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 9;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.JOIN_GROUP, 0, 9);
     }
 
     @Override

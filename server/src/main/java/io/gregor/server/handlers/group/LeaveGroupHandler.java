@@ -2,6 +2,7 @@ package io.gregor.server.handlers.group;
 
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,18 +22,8 @@ public final class LeaveGroupHandler implements ApiHandler<LeaveGroupRequestData
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.LEAVE_GROUP;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 5;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.LEAVE_GROUP, 0, 5);
     }
 
     @Override

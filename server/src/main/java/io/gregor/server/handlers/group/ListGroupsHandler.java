@@ -2,6 +2,7 @@ package io.gregor.server.handlers.group;
 
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ListGroupsRequestData;
@@ -19,18 +20,8 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.LIST_GROUPS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 5;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.LIST_GROUPS, 0, 5);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.gregor.coordinator.group.OffsetOps;
 import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.handlers.TopicRef;
 import java.util.LinkedHashMap;
@@ -34,18 +35,8 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.OFFSET_COMMIT;
-    }
-
-    @Override
-    public short minVersion() {
-        return 2;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 10;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.OFFSET_COMMIT, 2, 10);
     }
 
     @Override

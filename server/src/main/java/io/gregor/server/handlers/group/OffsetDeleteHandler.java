@@ -6,6 +6,7 @@ import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,18 +31,8 @@ public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequest
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.OFFSET_DELETE;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 0;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.OFFSET_DELETE, 0, 0);
     }
 
     @Override

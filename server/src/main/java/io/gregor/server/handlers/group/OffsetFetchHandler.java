@@ -6,6 +6,7 @@ import io.gregor.metadata.MetadataView;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.TopicImage;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import io.gregor.server.handlers.TopicRef;
 import java.util.ArrayList;
@@ -35,18 +36,8 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.OFFSET_FETCH;
-    }
-
-    @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 10;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.OFFSET_FETCH, 1, 10);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.gregor.server.handlers.group;
 
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.protocol.ApiHandler;
+import io.gregor.protocol.ApiVersionRange;
 import io.gregor.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.SyncGroupRequestData;
@@ -17,18 +18,8 @@ public final class SyncGroupHandler implements ApiHandler<SyncGroupRequestData> 
     }
 
     @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.SYNC_GROUP;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 5;
+    public ApiVersionRange versions() {
+        return ApiVersionRange.of(ApiKeys.SYNC_GROUP, 0, 5);
     }
 
     @Override
