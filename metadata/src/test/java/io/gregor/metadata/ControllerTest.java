@@ -2,6 +2,7 @@ package io.gregor.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gregor.testsupport.ManualTime;
 import io.gregor.metadata.store.ReplicaAssignment;
 import io.gregor.metadata.store.TopicStore;
 import io.gregor.metadata.store.memory.InMemoryMetadata;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ControllerTest {
     private final InMemoryMetadata metadata = new InMemoryMetadata(0);
-    private final ManualTime time = new ManualTime();
+    private final ManualTime time = new ManualTime(1_700_000_000_000L);
     private final ManualScheduler scheduler = new ManualScheduler(time);
     private final AtomicBoolean unclean = new AtomicBoolean();
     private Controller controller;

@@ -1,5 +1,6 @@
 package io.gregor.metadata;
 
+import io.gregor.testsupport.ManualTime;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.concurrent.RejectedExecutionException;

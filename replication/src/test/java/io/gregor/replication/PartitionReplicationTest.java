@@ -8,7 +8,7 @@ import io.gregor.metadata.PartitionImage;
 import io.gregor.metadata.PartitionState;
 import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.log.Log;
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import io.gregor.storage.util.ThreadPoolScheduler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.gregor.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;

@@ -9,7 +9,7 @@ import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.log.FetchIsolation;
 import io.gregor.storage.log.FileRecordsSlice;
 import io.gregor.storage.log.Log;
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import io.gregor.storage.util.ThreadPoolScheduler;
 import java.io.IOException;
 import java.net.ServerSocket;

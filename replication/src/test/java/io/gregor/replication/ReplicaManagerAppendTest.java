@@ -86,6 +86,19 @@ class ReplicaManagerAppendTest {
         return replicas.appendRecords((short) 1, 30_000, Map.of(SYNCED, records), network, true);
     }
 
+    /** Keeps the partition's append thread busy until the returned latch is counted down. */
+    private CountDownLatch holdUpAppendThread() {
+        CountDownLatch holdUp = new CountDownLatch(1);
+        replicas.appendThreads().submit(SYNCED, () -> {
+            try {
+                return holdUp.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        });
+        return holdUp;
+    }
+
     @Test
     void shouldAppendOnTheCallersThreadWhenNothingBlocks() throws Exception {
         CompletableFuture<Map<TopicPartition, ProduceResult>> appended = append(records("a"));
@@ -97,14 +110,7 @@ class ReplicaManagerAppendTest {
 
     @Test
     void shouldKeepTheOrderOfAppendsWhenOneOfThemGoesToTheAppendThread() throws Exception {
-        CountDownLatch holdUp = new CountDownLatch(1);
-        replicas.appendThreads().submit(SYNCED, () -> {
-            try {
-                return holdUp.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                return false;
-            }
-        });
+        CountDownLatch holdUp = holdUpAppendThread();
         CompletableFuture<Map<TopicPartition, ProduceResult>> first = append(records("a"));
         // Two more records would make three unflushed: this one fsyncs, so it waits for the append thread.
         CompletableFuture<Map<TopicPartition, ProduceResult>> second = append(records("b", "c"));
@@ -125,14 +131,7 @@ class ReplicaManagerAppendTest {
 
     @Test
     void shouldCopyTheRecordsItHandsToTheAppendThread() throws Exception {
-        CountDownLatch holdUp = new CountDownLatch(1);
-        replicas.appendThreads().submit(SYNCED, () -> {
-            try {
-                return holdUp.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                return false;
-            }
-        });
+        CountDownLatch holdUp = holdUpAppendThread();
         MemoryRecords request = records("x", "y", "z");
         CompletableFuture<Map<TopicPartition, ProduceResult>> appended = append(request);
         // The network layer reuses the request's buffer once the handler returns.

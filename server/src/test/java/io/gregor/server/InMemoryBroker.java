@@ -93,6 +93,15 @@ public final class InMemoryBroker implements AutoCloseable {
         return new InMemoryBroker(brokers, map);
     }
 
+    /** {@link #start} for a field initialiser: a test class declares {@code @AutoClose final InMemoryBroker broker = of(...)}. */
+    public static InMemoryBroker of(int brokers, String... overrides) {
+        try {
+            return start(brokers, overrides);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the in-memory broker", e);
+        }
+    }
+
     public static BrokerRegistration broker(int id) {
         return new BrokerRegistration(id, List.of(new Endpoint(LISTENER, "broker" + id, 9092 + id)), "rack" + (id % 2), 0);
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gregor.coordinator.runtime.LogPartitionWriter;
 import io.gregor.coordinator.runtime.ManualTaskScheduler;
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

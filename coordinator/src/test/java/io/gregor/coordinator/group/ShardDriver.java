@@ -4,7 +4,7 @@ import io.gregor.coordinator.runtime.CoordinatorResult;
 import io.gregor.coordinator.runtime.LogPartitionWriter;
 import io.gregor.coordinator.runtime.ManualTaskScheduler;
 import io.gregor.coordinator.runtime.ShardRunner;
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

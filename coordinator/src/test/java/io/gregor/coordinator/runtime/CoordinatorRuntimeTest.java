@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gregor.storage.log.FetchDataInfo;
 import io.gregor.storage.log.FetchIsolation;
 import io.gregor.storage.log.ReadableLog;
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

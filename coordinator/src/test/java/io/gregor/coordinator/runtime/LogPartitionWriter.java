@@ -4,7 +4,7 @@ import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.log.Log;
 import io.gregor.storage.log.LogAppendInfo;
 import io.gregor.storage.log.ManualScheduler;
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayDeque;

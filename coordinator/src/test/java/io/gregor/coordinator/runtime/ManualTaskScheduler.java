@@ -1,6 +1,6 @@
 package io.gregor.coordinator.runtime;
 
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package io.gregor.coordinator.runtime;
 import static io.gregor.coordinator.runtime.KeyValueShard.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

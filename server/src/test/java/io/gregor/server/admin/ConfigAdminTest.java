@@ -13,24 +13,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class ConfigAdminTest {
-    private InMemoryBroker broker;
-    private ConfigAdmin admin;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = InMemoryBroker.start(2);
-        admin = broker.configAdmin;
-    }
-
-    @AfterEach
-    void close() {
-        broker.close();
-    }
+    @AutoClose
+    private final InMemoryBroker broker = InMemoryBroker.of(2);
+    private final ConfigAdmin admin = broker.configAdmin;
 
     @Test
     void shouldAllowOnlyTheBrokerDefaultsOfTopicConfigsAndThrottlesToChangeAtRuntime() {

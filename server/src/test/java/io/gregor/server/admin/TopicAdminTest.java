@@ -19,25 +19,14 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** TopicAdmin's validation rules, with the Kafka errors they map to. */
 class TopicAdminTest {
-    private InMemoryBroker broker;
-    private TopicAdmin admin;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = InMemoryBroker.start(4);
-        admin = broker.topicAdmin;
-    }
-
-    @AfterEach
-    void close() {
-        broker.close();
-    }
+    @AutoClose
+    private final InMemoryBroker broker = InMemoryBroker.of(4);
+    private final TopicAdmin admin = broker.topicAdmin;
 
     @Test
     void shouldPutTheReplicasOfEachPartitionOnDifferentRacks() {

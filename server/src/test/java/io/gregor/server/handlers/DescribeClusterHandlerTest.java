@@ -9,25 +9,15 @@ import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class DescribeClusterHandlerTest {
     private static final byte BROKERS = 1;
     private static final byte CONTROLLERS = 2;
 
-    private InMemoryBroker broker;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = InMemoryBroker.start(3);
-    }
-
-    @AfterEach
-    void close() {
-        broker.close();
-    }
+    @AutoClose
+    private final InMemoryBroker broker = InMemoryBroker.of(3);
 
     @Test
     void shouldDescribeTheClusterIdTheControllerAndTheLiveBrokers() throws Exception {

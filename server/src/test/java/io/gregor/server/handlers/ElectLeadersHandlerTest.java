@@ -15,25 +15,15 @@ import org.apache.kafka.common.message.ElectLeadersResponseData;
 import org.apache.kafka.common.message.ElectLeadersResponseData.PartitionResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class ElectLeadersHandlerTest {
     private static final byte PREFERRED = 0;
     private static final byte UNCLEAN = 1;
 
-    private InMemoryBroker broker;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = InMemoryBroker.start(3);
-    }
-
-    @AfterEach
-    void close() {
-        broker.close();
-    }
+    @AutoClose
+    private final InMemoryBroker broker = InMemoryBroker.of(3);
 
     @Test
     void shouldMoveLeadershipToThePreferredReplicaInANewLeaderEpoch() throws Exception {

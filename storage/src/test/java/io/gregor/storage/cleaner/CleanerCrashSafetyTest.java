@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.log.FetchIsolation;
 import io.gregor.storage.log.Log;
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import io.gregor.storage.util.ThreadPoolScheduler;
 import java.io.File;
 import java.nio.ByteBuffer;

@@ -3,7 +3,7 @@ package io.gregor.storage.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gregor.storage.config.LogConfig;
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import io.gregor.storage.util.Scheduler;
 import java.io.File;
 import java.nio.file.Path;

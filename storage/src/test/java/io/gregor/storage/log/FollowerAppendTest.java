@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gregor.storage.config.LogConfig;
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.apache.kafka.common.InvalidRecordException;

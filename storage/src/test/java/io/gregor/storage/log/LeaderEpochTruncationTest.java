@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gregor.storage.config.LogConfig;
 import io.gregor.storage.epoch.EpochEndOffset;
 import io.gregor.storage.epoch.LeaderEpochCache;
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.gregor.storage.config.LogConfig;
-import io.gregor.storage.util.ManualTime;
+import io.gregor.testsupport.ManualTime;
 import java.io.File;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;

@@ -1,13 +1,11 @@
 package io.gregor.metadata.store.memory;
 
+import io.gregor.metadata.ImageSubscribers;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.MetadataListener;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +26,8 @@ final class ImagePublisher {
     private final Object lock = new Object();
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     private boolean running;
-    private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<Waiter> waiters = new ArrayList<>();
+    private final ImageSubscribers subscribers = new ImageSubscribers();
     private volatile MetadataImage image;
-
-    private record Waiter(Predicate<MetadataImage> condition, CompletableFuture<MetadataImage> future) {
-    }
 
     ImagePublisher(MetadataImage initial) {
         this.image = initial;
@@ -81,14 +75,14 @@ final class ImagePublisher {
     }
 
     void addListener(MetadataListener listener) {
-        listeners.add(listener);
+        subscribers.addListener(listener);
     }
 
     CompletableFuture<Void> addListenerAndReplay(MetadataListener listener) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         enqueue(() -> {
             try {
-                listeners.add(listener);
+                subscribers.addListener(listener);
                 listener.onMetadataUpdate(MetadataImage.EMPTY, image);
                 done.complete(null);
             } catch (RuntimeException e) {
@@ -105,7 +99,7 @@ final class ImagePublisher {
             if (condition.test(image)) {
                 future.complete(image);
             } else {
-                waiters.add(new Waiter(condition, future));
+                subscribers.addWaiter(condition, future);
             }
         });
         runPending();
@@ -115,22 +109,6 @@ final class ImagePublisher {
     private void publish(MetadataImage next) {
         MetadataImage previous = image;
         image = next;
-        for (MetadataListener listener : listeners) {
-            try {
-                listener.onMetadataUpdate(previous, next);
-            } catch (RuntimeException e) {
-                log.error("Metadata listener failed", e);
-            }
-        }
-        Iterator<Waiter> it = waiters.iterator();
-        while (it.hasNext()) {
-            Waiter w = it.next();
-            if (w.future().isDone()) {
-                it.remove();
-            } else if (w.condition().test(next)) {
-                w.future().complete(next);
-                it.remove();
-            }
-        }
+        subscribers.publish(previous, next);
     }
 }

@@ -2,6 +2,7 @@ package io.gregor.metadata.store.zk;
 
 import io.gregor.common.Threads;
 import io.gregor.metadata.BrokerRegistration;
+import io.gregor.metadata.ImageSubscribers;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.MetadataListener;
 import io.gregor.metadata.MetadataView;
@@ -10,11 +11,9 @@ import io.gregor.metadata.PartitionState;
 import io.gregor.metadata.TopicImage;
 import io.gregor.metadata.store.ConfigStore;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +21,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +53,7 @@ public final class MetadataCache implements MetadataView, AutoCloseable {
     private final ExecutorService thread;
     private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<Waiter> waiters = new ArrayList<>();
+    private final ImageSubscribers subscribers = new ImageSubscribers();
     private final CompletableFuture<MetadataImage> initialized = new CompletableFuture<>();
     private volatile MetadataImage image = MetadataImage.EMPTY;
     private boolean initialLoadDone;
@@ -73,9 +70,6 @@ public final class MetadataCache implements MetadataView, AutoCloseable {
     private final int brokerId;
 
     private record Event(CuratorCacheListener.Type type, ChildData data, boolean initializedMarker) {
-    }
-
-    private record Waiter(Predicate<MetadataImage> condition, CompletableFuture<MetadataImage> future) {
     }
 
     private static final class TopicState {
@@ -124,14 +118,14 @@ public final class MetadataCache implements MetadataView, AutoCloseable {
 
     @Override
     public void addListener(MetadataListener listener) {
-        listeners.add(listener);
+        subscribers.addListener(listener);
     }
 
     /** The replay runs on the metadata thread, so that no image is published in between. */
     @Override
     public CompletableFuture<Void> addListenerAndReplay(MetadataListener listener) {
         return CompletableFuture.runAsync(() -> {
-            listeners.add(listener);
+            subscribers.addListener(listener);
             listener.onMetadataUpdate(MetadataImage.EMPTY, image);
         }, thread);
     }
@@ -144,7 +138,7 @@ public final class MetadataCache implements MetadataView, AutoCloseable {
             if (initialLoadDone && condition.test(image)) {
                 future.complete(image);
             } else {
-                waiters.add(new Waiter(condition, future));
+                subscribers.addWaiter(condition, future);
             }
         });
         return future;
@@ -341,23 +335,7 @@ public final class MetadataCache implements MetadataView, AutoCloseable {
         if (!initialized.isDone()) {
             initialized.complete(next);
         }
-        for (MetadataListener listener : listeners) {
-            try {
-                listener.onMetadataUpdate(previous, next);
-            } catch (RuntimeException e) {
-                log.error("Metadata listener failed", e);
-            }
-        }
-        Iterator<Waiter> it = waiters.iterator();
-        while (it.hasNext()) {
-            Waiter w = it.next();
-            if (w.future().isDone()) {
-                it.remove();
-            } else if (w.condition().test(next)) {
-                w.future().complete(next);
-                it.remove();
-            }
-        }
+        subscribers.publish(previous, next);
     }
 
     private static PartitionImage partitionImage(TopicState state, int p) {

@@ -2,7 +2,6 @@ package io.gregor.metadata.store.zk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gregor.metadata.EmbeddedZooKeeper;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionState;
 import java.nio.file.Path;
@@ -21,26 +20,16 @@ class MetadataCacheTest {
     @TempDir
     Path dir;
 
-    private EmbeddedZooKeeper zookeeper;
-    private ZkConnection connection;
-    private ZkTopicStore store;
-    private MetadataCache cache;
+    private ZooKeeperFixture zk;
 
     @BeforeEach
     void start() throws Exception {
-        zookeeper = EmbeddedZooKeeper.start(dir.toFile(), "127.0.0.1", 0);
-        connection = ZkConnection.connect(zookeeper.connectString(), 10_000, 10_000);
-        connection.ensurePaths();
-        store = new ZkTopicStore(connection.curator());
-        cache = new MetadataCache(connection.curator(), 0);
-        cache.start().get(10, TimeUnit.SECONDS);
+        zk = ZooKeeperFixture.start(dir);
     }
 
     @AfterEach
-    void stop() throws Exception {
-        cache.close();
-        connection.close();
-        zookeeper.close();
+    void stop() {
+        zk.close();
     }
 
     @Test
@@ -48,7 +37,7 @@ class MetadataCacheTest {
         // The topic and config nodes reach the cache through separate watches; a DescribeConfigs
         // in between would show a compacted topic as cleanup.policy=delete.
         Set<String> seenWithoutConfigs = ConcurrentHashMap.newKeySet();
-        cache.addListener((previous, next) -> next.topics().forEach((name, topic) -> {
+        zk.cache.addListener((previous, next) -> next.topics().forEach((name, topic) -> {
             if (!"compact".equals(topic.configs().get("cleanup.policy"))) {
                 seenWithoutConfigs.add(name);
             }
@@ -56,21 +45,21 @@ class MetadataCacheTest {
 
         int topics = 200;
         for (int i = 0; i < topics; i++) {
-            store.createTopic("t" + i, Uuid.randomUuid(), Map.of(0, List.of(0)), Map.of("cleanup.policy", "compact"),
+            zk.store.createTopic("t" + i, Uuid.randomUuid(), Map.of(0, List.of(0)), Map.of("cleanup.policy", "compact"),
                 Map.of(0, new PartitionState(0, 0, List.of(0), 0, 0)));
         }
-        cache.await(image -> image.topics().size() == topics).get(30, TimeUnit.SECONDS);
+        zk.cache.await(image -> image.topics().size() == topics).get(30, TimeUnit.SECONDS);
 
         assertThat(seenWithoutConfigs).isEmpty();
-        assertThat(cache.image().topic("t0").configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(zk.cache.image().topic("t0").configs()).containsEntry("cleanup.policy", "compact");
     }
 
     @Test
     void shouldPublishATopicThatHasNoConfigNode() throws Exception {
-        connection.curator().create().creatingParentsIfNeeded()
+        zk.connection.curator().create().creatingParentsIfNeeded()
             .forPath(ZkPaths.topic("legacy"), ("{\"version\":3,\"topic_id\":\"" + Uuid.randomUuid() + "\",\"partitions\":{\"0\":[0]}}").getBytes());
 
-        MetadataImage image = cache.await(i -> i.topic("legacy") != null).get(10, TimeUnit.SECONDS);
+        MetadataImage image = zk.cache.await(i -> i.topic("legacy") != null).get(10, TimeUnit.SECONDS);
 
         assertThat(image.topic("legacy").configs()).isEmpty();
     }

@@ -3,7 +3,6 @@ package io.gregor.metadata.store.zk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gregor.metadata.EmbeddedZooKeeper;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.metadata.PartitionState;
@@ -25,37 +24,27 @@ class ZkTopicStoreTest {
     @TempDir
     Path dir;
 
-    private EmbeddedZooKeeper zookeeper;
-    private ZkConnection connection;
-    private ZkTopicStore store;
-    private MetadataCache cache;
+    private ZooKeeperFixture zk;
 
     @BeforeEach
     void start() throws Exception {
-        zookeeper = EmbeddedZooKeeper.start(dir.toFile(), "127.0.0.1", 0);
-        connection = ZkConnection.connect(zookeeper.connectString(), 10_000, 10_000);
-        connection.ensurePaths();
-        store = new ZkTopicStore(connection.curator());
-        cache = new MetadataCache(connection.curator(), 0);
-        cache.start().get(10, TimeUnit.SECONDS);
+        zk = ZooKeeperFixture.start(dir);
     }
 
     @AfterEach
     void stop() {
-        cache.close();
-        connection.close();
-        zookeeper.close();
+        zk.close();
     }
 
     @Test
     void shouldCreateATopicTooLargeForOneZooKeeperRequest() throws Exception {
         // 10,000 partitions with states are about 2.7 MB of operations; one transaction would
-        // exceed jute.maxbuffer, and ZooKeeper would drop the connection.
+        // exceed jute.maxbuffer, and ZooKeeper would drop the zk.connection.
         int partitions = 10_000;
-        store.createTopic("big", Uuid.randomUuid(), assignment(0, partitions, List.of(0, 1, 2)), Map.of("retention.ms", "1000"),
+        zk.store.createTopic("big", Uuid.randomUuid(), assignment(0, partitions, List.of(0, 1, 2)), Map.of("retention.ms", "1000"),
             states(0, partitions, 0));
 
-        MetadataImage image = cache.await(i -> i.topic("big") != null && i.topic("big").partitions().size() == partitions
+        MetadataImage image = zk.cache.await(i -> i.topic("big") != null && i.topic("big").partitions().size() == partitions
             && i.topic("big").partitions().values().stream().allMatch(PartitionImage::hasLeader)).get(30, TimeUnit.SECONDS);
 
         assertThat(image.topic("big").configs()).containsEntry("retention.ms", "1000");
@@ -65,9 +54,9 @@ class ZkTopicStoreTest {
 
     @Test
     void shouldStillReportAnExistingTopic() throws Exception {
-        store.createTopic("t", Uuid.randomUuid(), assignment(0, 3_000, List.of(0)), Map.of(), states(0, 3_000, 0));
+        zk.store.createTopic("t", Uuid.randomUuid(), assignment(0, 3_000, List.of(0)), Map.of(), states(0, 3_000, 0));
 
-        assertThatThrownBy(() -> store.createTopic("t", Uuid.randomUuid(), assignment(0, 3_000, List.of(0)), Map.of(), states(0, 3_000, 0)))
+        assertThatThrownBy(() -> zk.store.createTopic("t", Uuid.randomUuid(), assignment(0, 3_000, List.of(0)), Map.of(), states(0, 3_000, 0)))
             .isInstanceOf(TopicExistsException.class);
     }
 
@@ -75,25 +64,25 @@ class ZkTopicStoreTest {
     void shouldRefuseATopicWhoseAssignmentDoesNotFitInOneNode() throws Exception {
         int partitions = 60_000;
 
-        assertThatThrownBy(() -> store.createTopic("huge", Uuid.randomUuid(), assignment(0, partitions, List.of(100, 101, 102)),
+        assertThatThrownBy(() -> zk.store.createTopic("huge", Uuid.randomUuid(), assignment(0, partitions, List.of(100, 101, 102)),
             Map.of(), states(0, partitions, 100)))
             .isInstanceOf(InvalidPartitionsException.class)
             .hasMessageContaining("60000 partitions");
-        assertThat(connection.curator().checkExists().forPath(ZkPaths.topic("huge"))).isNull();
+        assertThat(zk.connection.curator().checkExists().forPath(ZkPaths.topic("huge"))).isNull();
     }
 
     @Test
     void shouldKeepAStateTheControllerWroteFirstWhenAddingManyPartitions() throws Exception {
         Uuid id = Uuid.randomUuid();
-        store.createTopic("grow", id, assignment(0, 1, List.of(0)), Map.of(), states(0, 1, 0));
+        zk.store.createTopic("grow", id, assignment(0, 1, List.of(0)), Map.of(), states(0, 1, 0));
         // The controller got to partition 5,000 first (it saw the assignment before its state).
         PartitionState controllers = new PartitionState(0, 0, List.of(0), 7, 0);
-        assertThat(store.createPartitionState("grow", 5_000, controllers)).isTrue();
+        assertThat(zk.store.createPartitionState("grow", 5_000, controllers)).isTrue();
 
         int total = 8_000;
-        store.addPartitions("grow", id, assignment(0, total, List.of(0)), store.topicVersion("grow"), states(1, total, 0));
+        zk.store.addPartitions("grow", id, assignment(0, total, List.of(0)), zk.store.topicVersion("grow"), states(1, total, 0));
 
-        MetadataImage image = cache.await(i -> i.topic("grow") != null && i.topic("grow").partitions().size() == total
+        MetadataImage image = zk.cache.await(i -> i.topic("grow") != null && i.topic("grow").partitions().size() == total
             && i.topic("grow").partitions().values().stream().allMatch(PartitionImage::hasLeader)).get(30, TimeUnit.SECONDS);
         assertThat(image.topic("grow").partitions().get(5_000).state().controllerEpoch()).isEqualTo(7);
         assertThat(image.topic("grow").partitions().get(4_999).state().controllerEpoch()).isZero();

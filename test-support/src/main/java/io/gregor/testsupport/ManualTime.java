@@ -1,4 +1,4 @@
-package io.gregor.storage.util;
+package io.gregor.testsupport;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
