@@ -174,11 +174,14 @@ public final class Broker implements AutoCloseable {
         if (clusterId.equals(proposedClusterId)) {
             log.info("Created cluster {}: {} had no cluster yet", clusterId, metadataSource);
         }
+        List<File> unclaimedDirs = new ArrayList<>();
         for (File dir : config.logDirs()) {
             if (!dir.isDirectory() && !dir.mkdirs()) {
                 throw new IOException("Cannot create log directory " + dir);
             }
-            MetaProperties.checkOrWrite(dir, clusterId, brokerId, metadataSource);
+            if (!MetaProperties.check(dir, clusterId, brokerId, metadataSource)) {
+                unclaimedDirs.add(dir);
+            }
         }
 
         phases.add("zk-session=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -196,6 +199,9 @@ public final class Broker implements AutoCloseable {
         logManager = new LogManager(logManagerConfig(config), topic -> topicLogConfig(describer, topic), Time.SYSTEM, scheduler);
         logManager.startup();
         checkNoRecordsLost(initialImage, recordedLogEnds);
+        for (File dir : unclaimedDirs) {
+            MetaProperties.write(dir, new MetaProperties.Ids(clusterId, brokerId));
+        }
         logEndsRecorder = new LogEndsRecorder(brokerId, logEndsStore, recordedLogEnds, cache::image, this::logEndOffsets);
 
         phases.add("logs=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));

@@ -24,7 +24,8 @@ import java.util.Properties;
  * Version 1 files (Kafka's KRaft brokers) name the broker {@code node.id}; they are read too.
  *
  * <p>The first start on a directory writes the file (to a temporary file, fsynced, then renamed
- * over, so that a crash never leaves a torn one). Every later start checks it: a directory of
+ * over, so that a crash never leaves a torn one), once the broker is sure to start: a start
+ * refused for another reason leaves a new directory unclaimed. Every later start checks it: a directory of
  * another cluster or broker is refused with one line naming the directory, both ids and what to
  * do, so that data is never mixed up by a wrong {@code zookeeper.connect}, {@code log.dirs} or
  * {@code broker.id}.
@@ -40,18 +41,17 @@ final class MetaProperties {
     }
 
     /**
-     * Checks the file of {@code logDir} against this broker, or writes it if the directory has
-     * none.
+     * Checks the file of {@code logDir} against this broker; returns false when the directory has
+     * none, which the broker then writes with {@link #write} once it is sure to start.
      *
      * @param metadataSource where {@code clusterId} comes from, for the refusal ("ZooKeeper at host:2181")
      * @throws IllegalStateException when the directory belongs to another cluster or broker, or its file is unreadable
      */
-    static void checkOrWrite(File logDir, String clusterId, int brokerId, String metadataSource) throws IOException {
+    static boolean check(File logDir, String clusterId, int brokerId, String metadataSource) throws IOException {
         File file = new File(logDir, FILE);
         Ids stored = read(logDir);
         if (stored == null) {
-            write(logDir, new Ids(clusterId, brokerId));
-            return;
+            return false;
         }
         if (!stored.clusterId().equals(clusterId)) {
             throw new IllegalStateException("Log dir " + logDir + " belongs to cluster " + stored.clusterId() + " (its " + FILE
@@ -64,6 +64,7 @@ final class MetaProperties {
                 + "), not to broker " + brokerId + " (broker.id): give each broker its own log.dirs, or start this one with broker.id="
                 + stored.brokerId() + "; remove " + file + " only if broker " + brokerId + " is to take over the dir's data");
         }
+        return true;
     }
 
     /**

@@ -18,8 +18,9 @@ class MetaPropertiesTest {
     Path dir;
 
     @Test
-    void shouldWriteKafkasFormatOnTheFirstStartAndAcceptItAfter() throws Exception {
-        MetaProperties.checkOrWrite(dir.toFile(), "cluster-a", 2, ZK);
+    void shouldWriteKafkasFormatAndAcceptItAtTheNextStart() throws Exception {
+        assertThat(MetaProperties.check(dir.toFile(), "cluster-a", 2, ZK)).as("no file yet").isFalse();
+        MetaProperties.write(dir.toFile(), new MetaProperties.Ids("cluster-a", 2));
 
         Properties written = new Properties();
         try (var in = Files.newInputStream(dir.resolve("meta.properties"))) {
@@ -30,15 +31,15 @@ class MetaPropertiesTest {
         assertThat(written.getProperty("broker.id")).isEqualTo("2");
         assertThat(written.getProperty("cluster.id")).isEqualTo("cluster-a");
         assertThat(dir.resolve("meta.properties.tmp")).doesNotExist();
-        MetaProperties.checkOrWrite(dir.toFile(), "cluster-a", 2, ZK);
+        assertThat(MetaProperties.check(dir.toFile(), "cluster-a", 2, ZK)).isTrue();
         assertThat(MetaProperties.read(dir.toFile())).isEqualTo(new MetaProperties.Ids("cluster-a", 2));
     }
 
     @Test
     void shouldRefuseADirOfAnotherClusterInOneLineNamingTheDirBothIdsAndWhatToDo() throws Exception {
-        MetaProperties.checkOrWrite(dir.toFile(), "cluster-a", 0, ZK);
+        MetaProperties.write(dir.toFile(), new MetaProperties.Ids("cluster-a", 0));
 
-        assertThatThrownBy(() -> MetaProperties.checkOrWrite(dir.toFile(), "cluster-b", 0, "the embedded ZooKeeper in /x/zookeeper"))
+        assertThatThrownBy(() -> MetaProperties.check(dir.toFile(), "cluster-b", 0, "the embedded ZooKeeper in /x/zookeeper"))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageNotContaining("\n")
             .hasMessageStartingWith("Log dir " + dir + " belongs to cluster cluster-a (its meta.properties), not to cluster cluster-b"
@@ -50,9 +51,9 @@ class MetaPropertiesTest {
 
     @Test
     void shouldRefuseADirOfAnotherBroker() throws Exception {
-        MetaProperties.checkOrWrite(dir.toFile(), "cluster-a", 1, ZK);
+        MetaProperties.write(dir.toFile(), new MetaProperties.Ids("cluster-a", 1));
 
-        assertThatThrownBy(() -> MetaProperties.checkOrWrite(dir.toFile(), "cluster-a", 0, ZK))
+        assertThatThrownBy(() -> MetaProperties.check(dir.toFile(), "cluster-a", 0, ZK))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageNotContaining("\n")
             .hasMessage("Log dir " + dir + " belongs to broker 1 (its meta.properties), not to broker 0 (broker.id): give each broker"
@@ -72,7 +73,7 @@ class MetaPropertiesTest {
         Files.writeString(dir.resolve("meta.properties"), "");
         File logDir = dir.toFile();
 
-        assertThatThrownBy(() -> MetaProperties.checkOrWrite(logDir, "cluster-a", 0, ZK))
+        assertThatThrownBy(() -> MetaProperties.check(logDir, "cluster-a", 0, ZK))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageStartingWith("Log dir " + dir + " has a meta.properties without a valid cluster.id and broker.id");
         Files.writeString(dir.resolve("meta.properties"), "cluster.id=a\nbroker.id=x\n");
