@@ -1,6 +1,7 @@
 package io.gregor.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,29 @@ class LogDirMetadataIT {
         accepted.stop(Duration.ofSeconds(30));
         start(List.of("log.dirs=" + workDir.resolve("b"))).stop(Duration.ofSeconds(30));
         assertThat(workDir.resolve("a/t1-0")).as("the records of a are still there").isDirectory();
+    }
+
+    @Test
+    void shouldRefuseAnUpgradedInstallOnAnotherLogDirBeforeItRecordedWhichPartitionsHadRecords() throws Exception {
+        // Given: the broker as a Gregor version before the record of log ends left it: ZooKeeper data
+        // in ./data/zookeeper, t1 with records on log dir a, no /gregor/log_ends/0
+        GregorProcess first = start(List.of("log.dirs=" + workDir.resolve("a"), "zookeeper.embedded.data.dir=data/zookeeper"));
+        produceRecords();
+        try (ZkView zookeeper = ZkView.connect("127.0.0.1:" + zookeeperPort)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> zookeeper.exists("/gregor/log_ends/0"));
+            zookeeper.deleteRecursively("/gregor/log_ends/0");
+        }
+        first.kill();
+
+        // When
+        GregorProcess refused = launch(List.of("log.dirs=" + workDir.resolve("b")));
+
+        // Then
+        assertThat(refused.awaitExit(Duration.ofSeconds(30))).as(refused.output()).isEqualTo(1);
+        assertThat(errorLine(refused)).startsWith(REFUSAL + workDir.resolve("b") + "] hold no records of 3 partitions that the metadata"
+            + " in ZooKeeper places on this broker alone (t1-0, t1-1, t1-2), which may have had records").contains("--accept-empty-logs");
+        assertThat(readAllAfterStart(List.of("log.dirs=" + workDir.resolve("a")))).as("on its own dir it starts with every record")
+            .hasSize(RECORDS);
     }
 
     @Test
@@ -201,6 +225,15 @@ class LogDirMetadataIT {
             for (Future<RecordMetadata> f : sends) {
                 f.get(30, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    private List<ConsumerRecord<String, String>> readAllAfterStart(List<String> overrides) throws Exception {
+        GregorProcess broker = start(overrides);
+        try {
+            return readAll();
+        } finally {
+            broker.stop(Duration.ofSeconds(30));
         }
     }
 

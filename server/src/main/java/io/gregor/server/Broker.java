@@ -82,6 +82,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -190,7 +191,7 @@ public final class Broker implements AutoCloseable {
         brokerRegistry = new ZkBrokerRegistry(zk.curator());
         MetadataImage initialImage = cache.start().get(config.zookeeperConnectionTimeoutMs(), TimeUnit.MILLISECONDS);
         LogEndsStore logEndsStore = new ZkLogEndsStore(zk.curator());
-        Map<Uuid, Set<Integer>> recordedLogEnds = logEndsStore.recorded(brokerId);
+        Optional<Map<Uuid, Set<Integer>>> recordedLogEnds = logEndsStore.recorded(brokerId);
 
         phases.add("metadata-cache=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         ConfigDescriber describer = new ConfigDescriber(config);
@@ -198,7 +199,7 @@ public final class Broker implements AutoCloseable {
         closeables.add(scheduler);
         logManager = new LogManager(logManagerConfig(config), topic -> topicLogConfig(describer, topic), Time.SYSTEM, scheduler);
         logManager.startup();
-        checkNoRecordsLost(initialImage, recordedLogEnds);
+        checkNoRecordsLost(initialImage, recordedLogEnds, !unclaimedDirs.isEmpty());
         for (File dir : unclaimedDirs) {
             MetaProperties.write(dir, new MetaProperties.Ids(clusterId, brokerId));
         }
@@ -325,9 +326,14 @@ public final class Broker implements AutoCloseable {
      * Refuses to start (see {@link EmptyLogCheck}) when the loaded logs lack the records of
      * partitions that had them on this broker alone, unless {@code accept.empty.logs} is set;
      * runs before the replica manager, which would create those logs empty, sees any image.
+     *
+     * @param newDir whether a log dir has no meta.properties yet (this broker never used it)
      */
-    private void checkNoRecordsLost(MetadataImage image, Map<Uuid, Set<Integer>> recordedLogEnds) {
-        List<TopicPartition> lost = EmptyLogCheck.lostPartitions(config.brokerId(), image, recordedLogEnds, logEndOffsets());
+    private void checkNoRecordsLost(MetadataImage image, Optional<Map<Uuid, Set<Integer>>> recordedLogEnds, boolean newDir) {
+        boolean assumed = recordedLogEnds.isEmpty() && newDir;
+        Map<Uuid, Set<Integer>> hadRecords = recordedLogEnds.orElseGet(
+            () -> assumed ? EmptyLogCheck.soleReplicas(config.brokerId(), image) : Map.of());
+        List<TopicPartition> lost = EmptyLogCheck.lostPartitions(config.brokerId(), image, hadRecords, logEndOffsets());
         if (lost.isEmpty()) {
             return;
         }
@@ -341,7 +347,7 @@ public final class Broker implements AutoCloseable {
             }
         }
         if (!accept) {
-            throw new IllegalStateException(EmptyLogCheck.refusal(config.brokerId(), config.logDirs(), lost));
+            throw new IllegalStateException(EmptyLogCheck.refusal(config.brokerId(), config.logDirs(), lost, assumed));
         }
     }
 

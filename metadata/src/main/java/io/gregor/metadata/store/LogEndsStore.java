@@ -1,6 +1,7 @@
 package io.gregor.metadata.store;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.Uuid;
 
@@ -16,9 +17,13 @@ import org.apache.kafka.common.Uuid;
  */
 public interface LogEndsStore {
 
-    /** What {@code brokerId} recorded last: partition numbers by topic id; empty when it recorded nothing. */
-    Map<Uuid, Set<Integer>> recorded(int brokerId) throws Exception;
+    /**
+     * What {@code brokerId} recorded last: partition numbers by topic id. Empty (no map at all)
+     * when it never recorded anything, as for a broker that last ran a Gregor version without this
+     * record; an empty map when it recorded that no partition had records on it alone.
+     */
+    Optional<Map<Uuid, Set<Integer>>> recorded(int brokerId) throws Exception;
 
-    /** Replaces what {@code brokerId} recorded; an empty map clears it. */
+    /** Replaces what {@code brokerId} recorded; an empty map records that there is nothing. */
     void record(int brokerId, Map<Uuid, Set<Integer>> partitions) throws Exception;
 }

@@ -6,9 +6,11 @@ import io.gregor.metadata.TopicImage;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -59,13 +61,41 @@ public final class EmptyLogCheck {
         return lost;
     }
 
-    /** The one-line refusal: the dirs, the first few partitions and their count, and what to do. */
-    public static String refusal(int brokerId, List<File> logDirs, List<TopicPartition> lost) {
+    /**
+     * What to check when this broker never recorded anything (it last ran a Gregor version that
+     * did not record) and starts on a log dir it never used: every partition of this broker that
+     * has no other in-sync replica, since nothing says which of them had records. Such a dir next
+     * to metadata that already places partitions on this broker alone is what an upgraded install
+     * started on the wrong {@code log.dirs} looks like.
+     */
+    public static Map<Uuid, Set<Integer>> soleReplicas(int brokerId, MetadataImage image) {
+        Map<Uuid, Set<Integer>> out = new HashMap<>();
+        for (TopicImage topic : image.topics().values()) {
+            for (PartitionImage partition : topic.partitions().values()) {
+                if (topic.id() != null && partition.state() != null && partition.replicas().contains(brokerId)
+                    && LogEndsRecorder.noOtherInSyncReplica(partition, brokerId)) {
+                    out.computeIfAbsent(topic.id(), id -> new TreeSet<>()).add(partition.partition());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The one-line refusal: the dirs, the first few partitions and their count, and what to do.
+     *
+     * @param assumed whether the partitions come from {@link #soleReplicas} rather than from what the broker recorded
+     */
+    public static String refusal(int brokerId, List<File> logDirs, List<TopicPartition> lost, boolean assumed) {
         String named = lost.stream().limit(NAMED).map(TopicPartition::toString).collect(Collectors.joining(", "))
             + (lost.size() > NAMED ? " and " + (lost.size() - NAMED) + " more" : "");
-        return "Broker " + brokerId + " refuses to start: its log dirs " + logDirs + " hold no records of " + lost.size()
-            + (lost.size() == 1 ? " partition" : " partitions") + " whose records, as recorded in ZooKeeper, were on this broker alone ("
-            + named + "). If those logs are elsewhere, point log.dirs at them (or zookeeper.connect or "
+        String partitions = lost.size() + (lost.size() == 1 ? " partition" : " partitions");
+        String which = assumed
+            ? " that the metadata in ZooKeeper places on this broker alone (" + named + "), which may have had records: this broker has"
+                + " not recorded yet which had (it last ran an older Gregor)"
+            : " whose records, as recorded in ZooKeeper, were on this broker alone (" + named + ")";
+        return "Broker " + brokerId + " refuses to start: its log dirs " + logDirs + " hold no records of " + partitions + which
+            + ". If those logs are elsewhere, point log.dirs at them (or zookeeper.connect or "
             + "zookeeper.embedded.data.dir at the metadata of these dirs); to accept the loss and start with them empty, start once "
             + "with --accept-empty-logs (accept.empty.logs=true)";
     }

@@ -6,6 +6,7 @@ import io.gregor.metadata.TopicImage;
 import io.gregor.metadata.store.LogEndsStore;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this broker's entry in the {@link LogEndsStore} current: the partitions it hosts whose
  * log end is above 0 and whose only in-sync replica it is, so that nobody else holds their
- * records. {@link EmptyLogCheck} reads the entry at the next start.
+ * records. {@link EmptyLogCheck} reads the entry at the next start. The first check after a start
+ * of a broker that never recorded anything (an upgrade) writes the entry even when it is empty, so
+ * that the next start knows the broker records.
  *
  * <p>{@link #maybeRecord} computes the set from the current image and log ends (a pass over the
  * logs with map lookups: about a millisecond for 10,000 partitions) and writes it only when it
@@ -37,18 +40,19 @@ public final class LogEndsRecorder {
     private final LogEndsStore store;
     private final Supplier<MetadataImage> image;
     private final Supplier<Map<TopicPartition, Long>> logEnds;
-    /** What the store holds for this broker, as far as this recorder knows; guarded by this. */
+    /** What the store holds for this broker, as far as this recorder knows (null: nothing yet); guarded by this. */
     private Map<Uuid, Set<Integer>> recorded;
 
     /**
-     * @param recorded what the store held at start
+     * @param recorded what the store held at start (empty if this broker never recorded anything, so that the first
+     *                 check writes even an empty set)
      * @param logEnds  the log end offset of every log this broker has
      */
-    public LogEndsRecorder(int brokerId, LogEndsStore store, Map<Uuid, Set<Integer>> recorded, Supplier<MetadataImage> image,
+    public LogEndsRecorder(int brokerId, LogEndsStore store, Optional<Map<Uuid, Set<Integer>>> recorded, Supplier<MetadataImage> image,
                            Supplier<Map<TopicPartition, Long>> logEnds) {
         this.brokerId = brokerId;
         this.store = store;
-        this.recorded = Map.copyOf(recorded);
+        this.recorded = recorded.map(Map::copyOf).orElse(null);
         this.image = image;
         this.logEnds = logEnds;
     }
@@ -56,7 +60,7 @@ public final class LogEndsRecorder {
     /** Records the current set if it changed; returns whether it wrote. */
     public synchronized boolean maybeRecord() throws Exception {
         Map<Uuid, Set<Integer>> current = soleReplicasWithRecords(brokerId, image.get(), logEnds.get());
-        if (current.equals(recorded)) {
+        if (recorded != null && current.equals(recorded)) {
             return false;
         }
         store.record(brokerId, current);

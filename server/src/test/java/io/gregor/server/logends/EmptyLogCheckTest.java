@@ -73,11 +73,26 @@ class EmptyLogCheckTest {
     void shouldRefuseInOneLineNamingTheDirsTheFirstPartitionsTheirCountAndTheFlag() {
         List<TopicPartition> lost = List.of(tp("a", 0), tp("a", 1), tp("a", 2), tp("b", 0), tp("b", 1), tp("b", 2), tp("c", 0));
 
-        String refusal = EmptyLogCheck.refusal(3, List.of(new File("/tmp/b")), lost);
+        String refusal = EmptyLogCheck.refusal(3, List.of(new File("/tmp/b")), lost, false);
 
         assertThat(refusal).doesNotContain("\n").startsWith("Broker 3 refuses to start: its log dirs [/tmp/b] hold no records of 7 partitions")
             .contains("(a-0, a-1, a-2, b-0, b-1 and 2 more)").contains("point log.dirs at them").endsWith("--accept-empty-logs (accept.empty.logs=true)");
-        assertThat(EmptyLogCheck.refusal(3, List.of(new File("/tmp/b")), List.of(tp("a", 0)))).contains("of 1 partition whose").contains("(a-0)");
+        assertThat(EmptyLogCheck.refusal(3, List.of(new File("/tmp/b")), List.of(tp("a", 0)), false)).contains("of 1 partition whose")
+            .contains("(a-0)");
+        assertThat(EmptyLogCheck.refusal(3, List.of(new File("/tmp/b")), List.of(tp("a", 0)), true)).doesNotContain("\n")
+            .contains("places on this broker alone (a-0), which may have had records").contains("--accept-empty-logs");
+    }
+
+    @Test
+    void shouldTakeEveryPartitionOnThisBrokerAloneWhenItNeverRecordedWhichHadRecords() throws Exception {
+        Uuid single = createTopic("single", Map.of(0, List.of(0), 1, List.of(0)));
+        createTopic("replicated", Map.of(0, List.of(0, 1)));
+        createTopic("elsewhere", Map.of(0, List.of(1)));
+
+        Map<Uuid, Set<Integer>> assumed = EmptyLogCheck.soleReplicas(BROKER, image());
+
+        assertThat(assumed).isEqualTo(Map.of(single, Set.of(0, 1)));
+        assertThat(EmptyLogCheck.lostPartitions(BROKER, image(), assumed, Map.of(tp("single", 0), 4L))).containsExactly(tp("single", 1));
     }
 
     private Uuid createTopic(String name, Map<Integer, List<Integer>> assignment) throws Exception {

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -376,8 +377,8 @@ public final class InMemoryMetadata implements MetadataView, BrokerRegistry, Clu
     // ---- LogEndsStore ----
 
     @Override
-    public synchronized Map<Uuid, Set<Integer>> recorded(int brokerId) {
-        return logEnds.getOrDefault(brokerId, Map.of());
+    public synchronized Optional<Map<Uuid, Set<Integer>>> recorded(int brokerId) {
+        return Optional.ofNullable(logEnds.get(brokerId));
     }
 
     @Override

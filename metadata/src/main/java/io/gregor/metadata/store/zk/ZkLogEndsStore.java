@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.curator.framework.CuratorFramework;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link LogEndsStore} in {@code /gregor/log_ends/<id>/<bucket>} (format in {@link ZkPaths}): a
  * topic's partitions go to bucket {@code floorMod(topicId.hashCode(), 16)}. A read takes the
- * union of whatever buckets exist, so the bucket function is the writer's business alone.
+ * union of whatever buckets exist, so the bucket function is the writer's business alone. The
+ * broker's node itself, without data, exists from its first write on, even of nothing.
  *
  * <p>The store remembers the bytes of each bucket as it last read or wrote them, so that a write
  * touches only the buckets whose content changed (none when nothing did); if a write fails half
@@ -37,8 +39,11 @@ public final class ZkLogEndsStore implements LogEndsStore {
     }
 
     @Override
-    public synchronized Map<Uuid, Set<Integer>> recorded(int brokerId) throws Exception {
+    public synchronized Optional<Map<Uuid, Set<Integer>>> recorded(int brokerId) throws Exception {
         Map<Integer, byte[]> buckets = readBuckets(brokerId);
+        if (buckets == null) {
+            return Optional.empty();
+        }
         known.put(brokerId, buckets);
         Map<Uuid, Set<Integer>> out = new HashMap<>();
         for (Map.Entry<Integer, byte[]> bucket : buckets.entrySet()) {
@@ -50,7 +55,7 @@ public final class ZkLogEndsStore implements LogEndsStore {
                     bucketPath(brokerId, bucket.getKey()), e.getMessage());
             }
         }
-        return out;
+        return Optional.of(out);
     }
 
     @Override
@@ -64,6 +69,14 @@ public final class ZkLogEndsStore implements LogEndsStore {
         Map<Integer, byte[]> before = known.remove(brokerId);
         if (before == null) {
             before = readBuckets(brokerId);
+        }
+        if (before == null) {
+            try {
+                zk.create().creatingParentsIfNeeded().forPath(ZkPaths.logEnds(brokerId));
+            } catch (KeeperException.NodeExistsException raced) {
+                // Created meanwhile.
+            }
+            before = new HashMap<>();
         }
         Map<Integer, byte[]> after = new HashMap<>();
         for (Map.Entry<Integer, Map<Uuid, Set<Integer>>> bucket : byBucket.entrySet()) {
@@ -89,12 +102,13 @@ public final class ZkLogEndsStore implements LogEndsStore {
         return Math.floorMod(topicId.hashCode(), BUCKETS);
     }
 
+    /** The buckets of {@code brokerId}; null when it has no node at all (it never recorded anything). */
     private Map<Integer, byte[]> readBuckets(int brokerId) throws Exception {
         List<String> children;
         try {
             children = zk.getChildren().forPath(ZkPaths.logEnds(brokerId));
         } catch (KeeperException.NoNodeException e) {
-            return new HashMap<>();
+            return null;
         }
         Map<Integer, byte[]> buckets = new HashMap<>();
         for (String child : children) {

@@ -27,6 +27,8 @@ package io.gregor.metadata.store.zk;
  * ({@code 0} .. {@code 15}, missing when empty), so that a node stays far below ZooKeeper's 1 MiB
  * limit (30,000 single-partition topics make buckets of about 56 KB) and a change rewrites only
  * the buckets it touches. A healthy cluster whose topics have several in-sync replicas has none.
+ * The node {@code /gregor/log_ends/<id>} itself exists once broker {@code id} recorded anything,
+ * even that no partition is on it alone; without it, the broker never recorded (an older Gregor).
  */
 public final class ZkPaths {
     public static final String CLUSTER_ID = "/cluster/id";

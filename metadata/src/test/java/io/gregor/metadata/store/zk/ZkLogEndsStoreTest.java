@@ -99,7 +99,7 @@ class ZkLogEndsStoreTest {
         store.record(1, Map.of(a, Set.of(4)));
         curator.create().forPath("/gregor/log_ends/1/9", "{\"version\":1,\"partitions\":{\"x\":\"3-1\"}}".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(new ZkLogEndsStore(curator).recorded(1)).isEqualTo(Map.of(a, Set.of(4)));
+        assertThat(new ZkLogEndsStore(curator).recorded(1)).contains(Map.of(a, Set.of(4)));
     }
 
     @Test
