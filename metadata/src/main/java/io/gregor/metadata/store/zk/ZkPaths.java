@@ -26,7 +26,7 @@ package io.gregor.metadata.store.zk;
  * numbers. It is split over up to {@value ZkLogEndsStore#BUCKETS} child nodes by topic id
  * ({@code 0} .. {@code 15}, missing when empty), so that a node stays far below ZooKeeper's 1 MiB
  * limit (30,000 single-partition topics make buckets of about 56 KB) and a change rewrites only
- * the buckets it touches. A healthy cluster whose topics have several in-sync replicas has none.
+ * the buckets it touches. A healthy cluster whose topics have several in-sync replicas has no buckets.
  * The node {@code /gregor/log_ends/<id>} itself exists once broker {@code id} recorded anything,
  * even that no partition is on it alone; without it, the broker never recorded (an older Gregor).
  */
