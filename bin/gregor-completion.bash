@@ -214,7 +214,7 @@ function _picocli_gregor_start() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version'"
+  local flag_opts="'--accept-empty-logs' '-h' '--help' '-V' '--version'"
   local arg_opts="'--override'"
 
   type compopt &>/dev/null && compopt +o default

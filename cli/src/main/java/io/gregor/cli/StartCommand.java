@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code gregor start [server.properties] [--override key=value]...}: runs a broker in the foreground. */
+/** {@code gregor start [server.properties] [--override key=value]... [--accept-empty-logs]}: runs a broker in the foreground. */
 @Command(name = "start", mixinStandardHelpOptions = true,
     description = {"Start a Gregor broker in the foreground; stop it with Ctrl-C or SIGTERM.",
         "Without zookeeper.connect it runs an embedded ZooKeeper, so one command gives a working single-node cluster."})
@@ -37,8 +37,13 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--override", paramLabel = "key=value", description = "Set a config, overriding the file. Repeatable.")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--accept-empty-logs", description = {
+        "Start even though the log dirs hold no records of partitions that had records on this broker alone (accept.empty.logs=true):"
+            + " those records are lost and the partitions start again empty. For one start after a deliberate wipe."})
+    boolean acceptEmptyLogs;
+
     /**
-     * The command for {@code args} of the plain form {@code start [file] [--override k=v]...},
+     * The command for {@code args} of the plain form {@code start [file] [--override k=v]... [--accept-empty-logs]},
      * without picocli, whose reflection over the command classes took about 0.15 s of a
      * broker's start; null for anything else (help, unknown or malformed flags), which picocli
      * then parses and reports as usual.
@@ -54,6 +59,8 @@ public final class StartCommand implements Callable<Integer> {
                 command.overrides.add(args[++i]);
             } else if (arg.startsWith("--override=")) {
                 command.overrides.add(arg.substring("--override=".length()));
+            } else if (arg.equals("--accept-empty-logs")) {
+                command.acceptEmptyLogs = true;
             } else if (!arg.startsWith("-") && command.configFile == null) {
                 command.configFile = new File(arg);
             } else {
@@ -67,7 +74,11 @@ public final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BrokerConfig config;
         try {
-            config = BrokerConfig.from(load(configFile, overrides));
+            Map<String, String> properties = load(configFile, overrides);
+            if (acceptEmptyLogs) {
+                properties.put(BrokerConfig.ACCEPT_EMPTY_LOGS, "true");
+            }
+            config = BrokerConfig.from(properties);
         } catch (ConfigException | IllegalArgumentException | IOException e) {
             throw new CommandException("invalid configuration: " + e.getMessage(), e);
         }

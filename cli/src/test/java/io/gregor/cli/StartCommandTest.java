@@ -20,7 +20,8 @@ class StartCommandTest {
 
     @Test
     void shouldParsePlainStartArgumentsAsPicocliDoes() {
-        String[] args = {"start", "config/server.properties", "--override", "broker.id=1", "--override=log.dirs=/data/a,/data/b"};
+        String[] args = {"start", "config/server.properties", "--override", "broker.id=1", "--override=log.dirs=/data/a,/data/b",
+            "--accept-empty-logs"};
 
         StartCommand plain = StartCommand.fromPlainArgs(args);
         StartCommand picocli = new StartCommand();
@@ -29,6 +30,7 @@ class StartCommandTest {
         assertThat(plain).isNotNull();
         assertThat(plain.configFile).isEqualTo(new File("config/server.properties")).isEqualTo(picocli.configFile);
         assertThat(plain.overrides).containsExactly("broker.id=1", "log.dirs=/data/a,/data/b").isEqualTo(picocli.overrides);
+        assertThat(plain.acceptEmptyLogs).isTrue().isEqualTo(picocli.acceptEmptyLogs);
     }
 
     @Test
@@ -38,6 +40,7 @@ class StartCommandTest {
         assertThat(plain).isNotNull();
         assertThat(plain.configFile).isNull();
         assertThat(plain.overrides).isEmpty();
+        assertThat(plain.acceptEmptyLogs).isFalse();
     }
 
     @ParameterizedTest

@@ -59,6 +59,16 @@ final class ZkView implements AutoCloseable {
         return curator.getChildren().forPath("/brokers/ids").stream().map(Integer::valueOf).sorted().toList();
     }
 
+    /** Whether a node exists. */
+    boolean exists(String path) throws Exception {
+        return curator.checkExists().forPath(path) != null;
+    }
+
+    /** Deletes a node and everything below it, as a broker of an older version would never have written it. */
+    void deleteRecursively(String path) throws Exception {
+        curator.delete().deletingChildrenIfNeeded().forPath(path);
+    }
+
     @Override
     public void close() {
         curator.close();

@@ -3,6 +3,10 @@ package io.gregor.metadata;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import org.apache.zookeeper.server.NIOServerCnxnFactory;
 import org.apache.zookeeper.server.ServerCnxn;
 import org.apache.zookeeper.server.ServerCnxnFactory;
@@ -22,17 +26,49 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
     private final ZooKeeperServer server;
     private final ServerCnxnFactory factory;
+    private final FileChannel lock;
 
-    private EmbeddedZooKeeper(ZooKeeperServer server, ServerCnxnFactory factory) {
+    private EmbeddedZooKeeper(ZooKeeperServer server, ServerCnxnFactory factory, FileChannel lock) {
         this.server = server;
         this.factory = factory;
+        this.lock = lock;
     }
 
     /**
      * Starts a server storing its data in {@code dataDir}, listening on {@code host:port}
-     * ({@code port} 0 picks a free port).
+     * ({@code port} 0 picks a free port). The server holds a lock on {@code dataDir/.lock} while
+     * it runs: two servers writing one transaction log would corrupt it.
+     *
+     * @throws IllegalStateException when another server holds {@code dataDir}
      */
     public static EmbeddedZooKeeper start(File dataDir, String host, int port) throws IOException, InterruptedException {
+        FileChannel lock = lock(dataDir);
+        try {
+            return start(dataDir, host, port, lock);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static FileChannel lock(File dataDir) throws IOException {
+        Files.createDirectories(dataDir.toPath());
+        FileChannel channel = FileChannel.open(new File(dataDir, ".lock").toPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        boolean locked;
+        try {
+            locked = channel.tryLock() != null;
+        } catch (OverlappingFileLockException e) {
+            locked = false;
+        }
+        if (!locked) {
+            channel.close();
+            throw new IllegalStateException("Cannot start the embedded ZooKeeper: its data dir " + dataDir
+                + " is in use by another broker (could not lock " + new File(dataDir, ".lock") + ")");
+        }
+        return channel;
+    }
+
+    private static EmbeddedZooKeeper start(File dataDir, String host, int port, FileChannel lock) throws IOException, InterruptedException {
         System.setProperty("zookeeper.admin.enableServer", "false");
         System.setProperty("zookeeper.jmx.log4j.disable", "true");
         System.setProperty("zookeeper.maxCnxns", System.getProperty("zookeeper.maxCnxns", "10000"));
@@ -50,7 +86,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         factory.startup(server);
         log.info("Embedded ZooKeeper {} serving on {}:{} (data in {})", org.apache.zookeeper.Version.getFullVersion().split(",")[0],
             host, factory.getLocalPort(), dataDir);
-        return new EmbeddedZooKeeper(server, factory);
+        return new EmbeddedZooKeeper(server, factory, lock);
     }
 
     /**
@@ -104,5 +140,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     public void close() {
         factory.shutdown();
         server.shutdown(true);
+        try {
+            lock.close();
+        } catch (IOException e) {
+            log.warn("Could not release the lock of the embedded ZooKeeper's data dir: {}", e.toString());
+        }
     }
 }

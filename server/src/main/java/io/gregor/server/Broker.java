@@ -13,6 +13,7 @@ import io.gregor.metadata.ProducerIdManager;
 import io.gregor.metadata.ReplicaAssignor;
 import io.gregor.metadata.SerialScheduler;
 import io.gregor.metadata.store.BrokerRegistry;
+import io.gregor.metadata.store.LogEndsStore;
 import io.gregor.metadata.store.TopicStore;
 import io.gregor.metadata.store.zk.MetadataCache;
 import io.gregor.metadata.store.zk.ZkBrokerRegistry;
@@ -21,6 +22,7 @@ import io.gregor.metadata.store.zk.ZkConfigStore;
 import io.gregor.metadata.store.zk.ZkConnection;
 import io.gregor.metadata.store.zk.ZkControllerElection;
 import io.gregor.metadata.store.zk.ZkControllerStore;
+import io.gregor.metadata.store.zk.ZkLogEndsStore;
 import io.gregor.metadata.store.zk.ZkProducerIdBlocks;
 import io.gregor.metadata.store.zk.ZkTopicStore;
 import io.gregor.protocol.ApiRegistry;
@@ -64,8 +66,11 @@ import io.gregor.server.handlers.group.OffsetCommitHandler;
 import io.gregor.server.handlers.group.OffsetDeleteHandler;
 import io.gregor.server.handlers.group.OffsetFetchHandler;
 import io.gregor.server.handlers.group.SyncGroupHandler;
+import io.gregor.server.logends.EmptyLogCheck;
+import io.gregor.server.logends.LogEndsRecorder;
 import io.gregor.storage.cleaner.CleanerConfig;
 import io.gregor.storage.config.LogConfig;
+import io.gregor.storage.log.Log;
 import io.gregor.storage.log.LogManager;
 import io.gregor.storage.util.Scheduler;
 import io.gregor.storage.util.ThreadPoolScheduler;
@@ -74,8 +79,12 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -83,6 +92,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -111,6 +121,7 @@ public final class Broker implements AutoCloseable {
     private GroupCoordinator groupCoordinator;
     private CoordinatorElections coordinatorElections;
     private ReplicaManager replicaManager;
+    private LogEndsRecorder logEndsRecorder;
     private List<Endpoint> advertised = List.of();
     private String clusterId;
     private long startupMs;
@@ -137,9 +148,15 @@ public final class Broker implements AutoCloseable {
         List<String> phases = new ArrayList<>();
         int brokerId = config.brokerId();
         String zkConnect = config.zookeeperConnect();
+        String metadataSource;
         if (zkConnect == null || zkConnect.isBlank()) {
             int port = config.intValue(BrokerConfig.ZOOKEEPER_EMBEDDED_PORT);
-            File dir = new File((String) config.value(BrokerConfig.ZOOKEEPER_EMBEDDED_DATA_DIR)).getAbsoluteFile();
+            EmbeddedZooKeeperDir zkDir = EmbeddedZooKeeperDir.resolve(config, new File("").getAbsoluteFile());
+            if (zkDir.warning() != null) {
+                log.warn(zkDir.warning());
+            }
+            File dir = zkDir.dir().getAbsoluteFile();
+            metadataSource = "the embedded ZooKeeper in " + dir;
             try {
                 embeddedZk = EmbeddedZooKeeper.start(dir, "127.0.0.1", port);
             } catch (BindException e) {
@@ -147,23 +164,34 @@ public final class Broker implements AutoCloseable {
                     + " is in use (zookeeper.embedded.port). Set zookeeper.connect to use that ZooKeeper, or choose another port.");
             }
             zkConnect = embeddedZk.connectString();
+        } else {
+            metadataSource = "ZooKeeper at " + zkConnect;
         }
         phases.add("zookeeper=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         zk = ZkConnection.connect(zkConnect, config.zookeeperSessionTimeoutMs(), config.zookeeperConnectionTimeoutMs());
         zk.ensurePaths();
-        clusterId = new ZkClusterIdStore(zk.curator()).getOrCreateClusterId(Uuid.randomUuid().toString());
+        String proposedClusterId = Uuid.randomUuid().toString();
+        clusterId = new ZkClusterIdStore(zk.curator()).getOrCreateClusterId(proposedClusterId);
+        if (clusterId.equals(proposedClusterId)) {
+            log.info("Created cluster {}: {} had no cluster yet", clusterId, metadataSource);
+        }
+        List<File> unclaimedDirs = new ArrayList<>();
         for (File dir : config.logDirs()) {
             if (!dir.isDirectory() && !dir.mkdirs()) {
                 throw new IOException("Cannot create log directory " + dir);
             }
-            MetaProperties.checkOrWrite(dir, clusterId, brokerId);
+            if (!MetaProperties.check(dir, clusterId, brokerId, metadataSource)) {
+                unclaimedDirs.add(dir);
+            }
         }
 
         phases.add("zk-session=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         cache = new MetadataCache(zk.curator(), brokerId);
         TopicStore topics = new ZkTopicStore(zk.curator());
         brokerRegistry = new ZkBrokerRegistry(zk.curator());
-        cache.start().get(config.zookeeperConnectionTimeoutMs(), TimeUnit.MILLISECONDS);
+        MetadataImage initialImage = cache.start().get(config.zookeeperConnectionTimeoutMs(), TimeUnit.MILLISECONDS);
+        LogEndsStore logEndsStore = new ZkLogEndsStore(zk.curator());
+        Optional<Map<Uuid, Set<Integer>>> recordedLogEnds = logEndsStore.recorded(brokerId);
 
         phases.add("metadata-cache=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         ConfigDescriber describer = new ConfigDescriber(config);
@@ -171,6 +199,11 @@ public final class Broker implements AutoCloseable {
         closeables.add(scheduler);
         logManager = new LogManager(logManagerConfig(config), topic -> topicLogConfig(describer, topic), Time.SYSTEM, scheduler);
         logManager.startup();
+        checkNoRecordsLost(initialImage, recordedLogEnds, !unclaimedDirs.isEmpty());
+        for (File dir : unclaimedDirs) {
+            MetaProperties.write(dir, new MetaProperties.Ids(clusterId, brokerId));
+        }
+        logEndsRecorder = new LogEndsRecorder(brokerId, logEndsStore, recordedLogEnds, cache::image, this::logEndOffsets);
 
         phases.add("logs=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         ExecutorService adminExecutor = Executors.newFixedThreadPool(2, Threads.daemonFactory("gregor-admin"));
@@ -198,6 +231,7 @@ public final class Broker implements AutoCloseable {
 
         long maxLagMs = config.longValue(BrokerConfig.REPLICA_LAG_TIME_MAX_MS);
         scheduler.schedule("isr-shrink", () -> replicaManager.maybeShrinkIsrs(maxLagMs), maxLagMs / 2, Math.max(1, maxLagMs / 2));
+        scheduler.schedule("record-log-ends", logEndsRecorder::maybeRecordQuietly, 0, LogEndsRecorder.INTERVAL_MS);
         TopicAdmin topicAdmin = new TopicAdmin(topics, cache, config, new ReplicaAssignor(new Random()), adminExecutor);
         InternalTopics internalTopics = new InternalTopics(topicAdmin, cache, config);
         ConfigAdmin configAdmin = new ConfigAdmin(new ZkConfigStore(zk.curator()), cache, config, describer, adminExecutor);
@@ -286,6 +320,43 @@ public final class Broker implements AutoCloseable {
         log.debug("Startup phases (cumulative ms): {}, registered={}", phases, startupMs);
         log.info("Gregor broker {} ready on {} (cluster {}, ZooKeeper {}) in {} ms", brokerId, uris(advertised), clusterId,
             embeddedZk != null ? "embedded at " + zkConnect : zkConnect, startupMs);
+    }
+
+    /**
+     * Refuses to start (see {@link EmptyLogCheck}) when the loaded logs lack the records of
+     * partitions that had them on this broker alone, unless {@code accept.empty.logs} is set;
+     * runs before the replica manager, which would create those logs empty, sees any image.
+     *
+     * @param newDir whether a log dir has no meta.properties yet (this broker never used it)
+     */
+    private void checkNoRecordsLost(MetadataImage image, Optional<Map<Uuid, Set<Integer>>> recordedLogEnds, boolean newDir) {
+        boolean assumed = recordedLogEnds.isEmpty() && newDir;
+        Map<Uuid, Set<Integer>> hadRecords = recordedLogEnds.orElseGet(
+            () -> assumed ? EmptyLogCheck.soleReplicas(config.brokerId(), image) : Map.of());
+        List<TopicPartition> lost = EmptyLogCheck.lostPartitions(config.brokerId(), image, hadRecords, logEndOffsets());
+        if (lost.isEmpty()) {
+            return;
+        }
+        boolean accept = config.booleanValue(BrokerConfig.ACCEPT_EMPTY_LOGS);
+        for (TopicPartition tp : lost) {
+            if (accept) {
+                log.warn("Partition {} had records on this broker alone, which its log dirs do not hold; it starts again empty "
+                    + "(accept.empty.logs)", tp);
+            } else {
+                log.error("Partition {} had records on this broker alone, which its log dirs do not hold", tp);
+            }
+        }
+        if (!accept) {
+            throw new IllegalStateException(EmptyLogCheck.refusal(config.brokerId(), config.logDirs(), lost, assumed));
+        }
+    }
+
+    private Map<TopicPartition, Long> logEndOffsets() {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        for (Log l : logManager.allLogs()) {
+            out.put(l.topicPartition(), l.logEndOffset());
+        }
+        return out;
     }
 
     private LogConfig topicLogConfig(ConfigDescriber describer, String topic) {
@@ -425,6 +496,9 @@ public final class Broker implements AutoCloseable {
         if (brokerRegistry != null) {
             brokerRegistry.deregister(config.brokerId());
             maybeAwaitLeadershipMoved(t0);
+        }
+        if (logEndsRecorder != null && startupMs > 0) {
+            logEndsRecorder.maybeRecordQuietly();
         }
         if (replicaManager != null) {
             replicaManager.shutdown();

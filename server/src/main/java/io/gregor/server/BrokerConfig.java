@@ -48,6 +48,7 @@ public final class BrokerConfig {
     public static final String ZOOKEEPER_CONNECTION_TIMEOUT_MS = "zookeeper.connection.timeout.ms";
     public static final String ZOOKEEPER_EMBEDDED_PORT = "zookeeper.embedded.port";
     public static final String ZOOKEEPER_EMBEDDED_DATA_DIR = "zookeeper.embedded.data.dir";
+    public static final String ACCEPT_EMPTY_LOGS = "accept.empty.logs";
     public static final String NUM_PARTITIONS = "num.partitions";
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
@@ -136,7 +137,13 @@ public final class BrokerConfig {
             .define(ZOOKEEPER_CONNECTION_TIMEOUT_MS, INT, null, HIGH, "How long to wait for the ZooKeeper connection; defaults to the session timeout.")
             .define(ZOOKEEPER_EMBEDDED_PORT, INT, 2181, between(0, 65535), MEDIUM,
                 "Client port of the embedded ZooKeeper server on 127.0.0.1 (0 = any free port).")
-            .define(ZOOKEEPER_EMBEDDED_DATA_DIR, STRING, "data/zookeeper", MEDIUM, "Data directory of the embedded ZooKeeper server.")
+            .define(ZOOKEEPER_EMBEDDED_DATA_DIR, STRING, null, MEDIUM,
+                "Data directory of the embedded ZooKeeper server. When unset, 'zookeeper' in the first log dir, so that the metadata "
+                    + "follows log.dir/log.dirs (data/zookeeper of the working directory while it holds the data of an older install).")
+            .define(ACCEPT_EMPTY_LOGS, BOOLEAN, false, HIGH,
+                "Start even though the log dirs hold no records of partitions that had records on this broker alone (it was their "
+                    + "only in-sync replica): those records are lost, and the partitions start again empty. For one start after "
+                    + "a deliberate wipe ('bin/gregor start --accept-empty-logs'); never leave it in server.properties.")
             .define(NUM_PARTITIONS, INT, 1, atLeast(1), MEDIUM, "Default number of partitions of new topics.")
             .define(DEFAULT_REPLICATION_FACTOR, SHORT, (short) 1, atLeast(1), MEDIUM, "Default replication factor of new topics.")
             .define(AUTO_CREATE_TOPICS_ENABLE, BOOLEAN, true, HIGH, "Create topics on first use by a producer or consumer.")

@@ -9,6 +9,7 @@
  * /controller, /controller_epoch  {@link io.gregor.metadata.store.ControllerStore}
  * /controller_election            {@link io.gregor.metadata.store.ControllerElection}
  * /latest_producer_id_block       {@link io.gregor.metadata.store.ProducerIdBlocks}
+ * /gregor/log_ends                {@link io.gregor.metadata.store.LogEndsStore} (Gregor's own, not Kafka's layout)
  * </pre>
  * Reads go through {@link io.gregor.metadata.MetadataView}: a writer never reads back what it
  * wrote from a store, it waits for the image that shows it.

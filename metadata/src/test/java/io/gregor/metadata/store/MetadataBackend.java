@@ -10,6 +10,7 @@ import io.gregor.metadata.store.zk.ZkConfigStore;
 import io.gregor.metadata.store.zk.ZkConnection;
 import io.gregor.metadata.store.zk.ZkControllerElection;
 import io.gregor.metadata.store.zk.ZkControllerStore;
+import io.gregor.metadata.store.zk.ZkLogEndsStore;
 import io.gregor.metadata.store.zk.ZkProducerIdBlocks;
 import io.gregor.metadata.store.zk.ZkTopicStore;
 import java.nio.file.Path;
@@ -54,6 +55,9 @@ abstract class MetadataBackend implements AutoCloseable {
     abstract ClusterIdStore clusterIds();
 
     abstract ProducerIdBlocks producerIds();
+
+    /** A store as a broker starting now gets it: knowing only what is in ZooKeeper. */
+    abstract LogEndsStore logEnds();
 
     abstract MetadataView view();
 
@@ -105,6 +109,11 @@ abstract class MetadataBackend implements AutoCloseable {
         @Override
         ProducerIdBlocks producerIds() {
             return new ZkProducerIdBlocks(connection.curator());
+        }
+
+        @Override
+        LogEndsStore logEnds() {
+            return new ZkLogEndsStore(connection.curator());
         }
 
         @Override
@@ -183,6 +192,11 @@ abstract class MetadataBackend implements AutoCloseable {
 
         @Override
         ProducerIdBlocks producerIds() {
+            return metadata;
+        }
+
+        @Override
+        LogEndsStore logEnds() {
             return metadata;
         }
 

@@ -11,8 +11,11 @@ import io.gregor.metadata.PartitionState;
 import io.gregor.metadata.TopicImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -322,6 +325,50 @@ class MetadataStoreContractTest {
         }
         assertThat(versions).isSorted().doesNotHaveDuplicates();
         assertThat(awaitImage(i -> i.topic("before") != null).topic("after4")).as("an await satisfied by the current image").isNotNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MetadataBackend.Kind.class)
+    void shouldReplaceWhatEachBrokerRecordedOfItsLogEnds(MetadataBackend.Kind kind) throws Exception {
+        MetadataBackend b = start(kind);
+        Uuid orders = Uuid.randomUuid();
+        Uuid payments = Uuid.randomUuid();
+        LogEndsStore broker0 = b.logEnds();
+        LogEndsStore broker1 = b.logEnds();
+
+        assertThat(broker0.recorded(0)).as("never recorded").isEmpty();
+        broker0.record(0, Map.of(orders, Set.of(0, 1, 2, 5), payments, Set.of(3)));
+        broker1.record(1, Map.of(orders, Set.of(4)));
+        assertThat(b.logEnds().recorded(0)).contains(Map.of(orders, Set.of(0, 1, 2, 5), payments, Set.of(3)));
+
+        broker0.record(0, Map.of(payments, Set.of(3, 4), orders, Set.of()));
+        assertThat(b.logEnds().recorded(0)).as("a topic with no partitions left is dropped").contains(Map.of(payments, Set.of(3, 4)));
+        assertThat(b.logEnds().recorded(1)).contains(Map.of(orders, Set.of(4)));
+
+        b.logEnds().record(0, Map.of());
+        assertThat(b.logEnds().recorded(0)).as("recorded that nothing is on broker 0 alone").contains(Map.of());
+        b.logEnds().record(2, Map.of());
+        assertThat(b.logEnds().recorded(2)).contains(Map.of());
+        assertThat(b.view().image().topics()).as("not part of the image").isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MetadataBackend.Kind.class)
+    void shouldRecordTheLogEndsOfTensOfThousandsOfPartitions(MetadataBackend.Kind kind) throws Exception {
+        MetadataBackend b = start(kind);
+        Map<Uuid, Set<Integer>> partitions = new HashMap<>();
+        for (int i = 0; i < 30_000; i++) {
+            partitions.put(Uuid.randomUuid(), Set.of(0));
+        }
+        Set<Integer> everyOther = new HashSet<>();
+        for (int p = 0; p < 20_000; p += 2) {
+            everyOther.add(p);
+        }
+        partitions.put(Uuid.randomUuid(), everyOther);
+
+        b.logEnds().record(0, partitions);
+
+        assertThat(b.logEnds().recorded(0)).contains(partitions);
     }
 
     private MetadataImage awaitImage(Predicate<MetadataImage> condition) throws Exception {

@@ -13,6 +13,7 @@ import io.gregor.metadata.store.ConfigStore;
 import io.gregor.metadata.store.ControllerElection;
 import io.gregor.metadata.store.ControllerEpoch;
 import io.gregor.metadata.store.ControllerStore;
+import io.gregor.metadata.store.LogEndsStore;
 import io.gregor.metadata.store.ProducerIdBlocks;
 import io.gregor.metadata.store.ReplicaAssignment;
 import io.gregor.metadata.store.TopicStore;
@@ -21,9 +22,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
@@ -34,7 +37,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * The cluster metadata held in memory: the same model as the ZooKeeper tree (topics with
  * versioned assignments and partition states, config layers, deletion requests, brokers, the
- * controller and its epoch, producer-id blocks, the controller election) behind every store
+ * controller and its epoch, producer-id blocks, the controller election, each broker's record of
+ * its log ends) behind every store
  * interface, and the {@link MetadataView} of it as one broker sees it. For unit tests of the
  * code above the stores: it follows the same contract as the {@code store.zk} classes
  * ({@code MetadataStoreContractTest} runs both), and publishes a new image after every write.
@@ -52,7 +56,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * listeners run (see {@link ImagePublisher} for the publication order).
  */
 public final class InMemoryMetadata implements MetadataView, BrokerRegistry, ClusterIdStore, TopicStore, ConfigStore, ControllerStore,
-    ProducerIdBlocks {
+    ProducerIdBlocks, LogEndsStore {
 
     private final int brokerId;
     private final ImagePublisher publisher;
@@ -68,6 +72,7 @@ public final class InMemoryMetadata implements MetadataView, BrokerRegistry, Clu
     private int controllerId = -1;
     private ControllerEpoch controllerEpoch;
     private long lastProducerId = -1;
+    private final Map<Integer, Map<Uuid, Set<Integer>>> logEnds = new HashMap<>();
     /** The last image queued for publication. */
     private MetadataImage latest;
     private Exception nextFailure;
@@ -367,6 +372,24 @@ public final class InMemoryMetadata implements MetadataView, BrokerRegistry, Clu
             lastProducerId = start + size - 1;
             return start;
         });
+    }
+
+    // ---- LogEndsStore ----
+
+    @Override
+    public synchronized Optional<Map<Uuid, Set<Integer>>> recorded(int brokerId) {
+        return Optional.ofNullable(logEnds.get(brokerId));
+    }
+
+    @Override
+    public void record(int brokerId, Map<Uuid, Set<Integer>> partitions) throws Exception {
+        Map<Uuid, Set<Integer>> copy = new HashMap<>();
+        partitions.forEach((id, numbers) -> {
+            if (!numbers.isEmpty()) {
+                copy.put(id, Collections.unmodifiableSet(new TreeSet<>(numbers)));
+            }
+        });
+        write(() -> logEnds.put(brokerId, Collections.unmodifiableMap(copy)));
     }
 
     // ---- writes and images ----

@@ -10,7 +10,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -18,6 +21,9 @@ import org.apache.kafka.common.Uuid;
  * that Kafka's tools read them. Encoders and decoders of the same node sit next to each other.
  */
 final class ZkData {
+    /** The widest range {@link #parseRanges} takes: more partitions than any topic has, few enough to expand. */
+    private static final int MAX_RANGE = 1 << 20;
+
     private ZkData() {
     }
 
@@ -174,6 +180,83 @@ final class ZkData {
     /** The last producer id of a block node, or -1 when it has none. */
     static long producerIdBlockEnd(byte[] data) {
         return Json.longValue(Json.read(data).get("block_end"), -1);
+    }
+
+    /** A bucket of {@code /gregor/log_ends/<id>}: partition numbers by topic id, as ranges ("0-3,7"). */
+    static byte[] logEnds(Map<Uuid, Set<Integer>> partitions) {
+        Map<String, Object> byTopic = new TreeMap<>();
+        partitions.forEach((id, numbers) -> {
+            if (!numbers.isEmpty()) {
+                byTopic.put(id.toString(), ranges(new TreeSet<>(numbers)));
+            }
+        });
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", 1);
+        m.put("partitions", byTopic);
+        return Json.write(m);
+    }
+
+    static Map<Uuid, Set<Integer>> logEnds(byte[] data) {
+        Map<Uuid, Set<Integer>> out = new HashMap<>();
+        if (Json.read(data).get("partitions") instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                out.put(Uuid.fromString(e.getKey().toString()), parseRanges(String.valueOf(e.getValue())));
+            }
+        }
+        return out;
+    }
+
+    /** Sorted numbers as comma-separated ranges: 0,1,2,3,7 is "0-3,7". */
+    static String ranges(SortedSet<Integer> numbers) {
+        StringBuilder out = new StringBuilder();
+        Integer start = null;
+        int previous = 0;
+        for (int n : numbers) {
+            if (start != null && n == previous + 1) {
+                previous = n;
+                continue;
+            }
+            if (start != null) {
+                appendRange(out, start, previous);
+            }
+            start = n;
+            previous = n;
+        }
+        if (start != null) {
+            appendRange(out, start, previous);
+        }
+        return out.toString();
+    }
+
+    private static void appendRange(StringBuilder out, int first, int last) {
+        if (!out.isEmpty()) {
+            out.append(',');
+        }
+        out.append(first);
+        if (last != first) {
+            out.append('-').append(last);
+        }
+    }
+
+    /** @throws IllegalArgumentException for anything but ranges of partition numbers */
+    static Set<Integer> parseRanges(String ranges) {
+        Set<Integer> out = new TreeSet<>();
+        for (String range : ranges.split(",")) {
+            String r = range.trim();
+            if (r.isEmpty()) {
+                continue;
+            }
+            int dash = r.indexOf('-');
+            int first = Integer.parseInt(dash < 0 ? r : r.substring(0, dash));
+            int last = dash < 0 ? first : Integer.parseInt(r.substring(dash + 1));
+            if (first < 0 || last < first || last - first > MAX_RANGE) {
+                throw new IllegalArgumentException("Invalid partition range '" + r + "'");
+            }
+            for (int n = first; n <= last; n++) {
+                out.add(n);
+            }
+        }
+        return out;
     }
 
     /** Data of an election entry: the candidate's broker id. */

@@ -15,9 +15,20 @@ package io.gregor.metadata.store.zk;
  * /config/brokers/&lt;id&gt; or &lt;default&gt;            {"version":1,"config":{...}} (dynamic broker configs)
  * /admin/delete_topics/&lt;topic&gt;                  deletion requests, carried out by the controller
  * /latest_producer_id_block                     {"version":1,"broker":N,"block_start":"..","block_end":".."}
+ * /gregor/log_ends/&lt;id&gt;/&lt;bucket&gt;                {"version":1,"partitions":{"&lt;topic id&gt;":"0-3,7"}}
  * </pre>
  * An optional chroot comes from {@code zookeeper.connect} ({@code host:2181/gregor}). What each
  * node holds is encoded and decoded by {@link ZkData}.
+ *
+ * <p>{@code /gregor} holds what is Gregor's own, which Kafka's layout has no place for.
+ * {@code /gregor/log_ends/<id>} lists, per topic id, the partitions whose records were on broker
+ * {@code id} alone (see {@link io.gregor.metadata.store.LogEndsStore}), as ranges of partition
+ * numbers. It is split over up to {@value ZkLogEndsStore#BUCKETS} child nodes by topic id
+ * ({@code 0} .. {@code 15}, missing when empty), so that a node stays far below ZooKeeper's 1 MiB
+ * limit (30,000 single-partition topics make buckets of about 56 KB) and a change rewrites only
+ * the buckets it touches. A healthy cluster whose topics have several in-sync replicas has no buckets.
+ * The node {@code /gregor/log_ends/<id>} itself exists once broker {@code id} recorded anything,
+ * even that no partition is on it alone; without it, the broker never recorded (an older Gregor).
  */
 public final class ZkPaths {
     public static final String CLUSTER_ID = "/cluster/id";
@@ -32,12 +43,18 @@ public final class ZkPaths {
     public static final String BROKER_CONFIGS = "/config/brokers";
     public static final String DELETE_TOPICS = "/admin/delete_topics";
     public static final String PRODUCER_ID_BLOCK = "/latest_producer_id_block";
+    public static final String GREGOR = "/gregor";
+    public static final String LOG_ENDS = "/gregor/log_ends";
 
     private ZkPaths() {
     }
 
     public static String broker(int id) {
         return BROKER_IDS + "/" + id;
+    }
+
+    public static String logEnds(int brokerId) {
+        return LOG_ENDS + "/" + brokerId;
     }
 
     public static String topic(String topic) {
