@@ -1,5 +1,6 @@
 package io.gregor.cli;
 
+import io.gregor.common.Threads;
 import java.util.List;
 
 /**
@@ -24,9 +25,7 @@ final class StartupWarmup {
     }
 
     static void begin() {
-        Thread thread = new Thread(StartupWarmup::run, "gregor-startup-warmup");
-        thread.setDaemon(true);
-        thread.start();
+        Threads.daemon("gregor-startup-warmup", StartupWarmup::run).start();
     }
 
     private static void run() {

@@ -1,5 +1,6 @@
 package io.gregor.testkit;
 
+import io.gregor.common.Threads;
 import io.gregor.metadata.EmbeddedZooKeeper;
 import io.gregor.metadata.MetadataImage;
 import io.gregor.server.Broker;
@@ -141,11 +142,8 @@ public final class GregorTestCluster implements AutoCloseable {
                 startNode(node);
             } else {
                 // Brokers start independently; in parallel, N brokers take about as long as one.
-                starts.add(CompletableFuture.runAsync(() -> startNodeUnchecked(node), r -> {
-                    Thread t = new Thread(r, "gregor-testkit-start-" + node.id);
-                    t.setDaemon(true);
-                    t.start();
-                }));
+                starts.add(CompletableFuture.runAsync(() -> startNodeUnchecked(node),
+                    r -> Threads.daemon("gregor-testkit-start-" + node.id, r).start()));
             }
         }
         joinAll(starts);

@@ -1,10 +1,9 @@
 package io.gregor.cli.client;
 
+import io.gregor.common.Futures;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -49,10 +48,9 @@ public final class Failures {
 
     /** Strips the wrappers that futures and clients put around the real error. */
     public static Throwable unwrap(Throwable error) {
-        Throwable e = error;
-        while ((e instanceof ExecutionException || e instanceof CompletionException
-            || (e.getClass() == KafkaException.class && e.getCause() instanceof KafkaException)) && e.getCause() != null) {
-            e = e.getCause();
+        Throwable e = Futures.unwrap(error);
+        while (e.getClass() == KafkaException.class && e.getCause() instanceof KafkaException) {
+            e = Futures.unwrap(e.getCause());
         }
         return e;
     }

@@ -23,7 +23,7 @@ public final class Topics {
         Map<String, TopicDescription> out = new LinkedHashMap<>();
         for (String topic : topics) {
             try {
-                out.put(topic, Futures.await(futures.get(topic)));
+                out.put(topic, KafkaFutures.await(futures.get(topic)));
             } catch (UnknownTopicOrPartitionException e) {
                 throw unknown(topic);
             }

@@ -2,7 +2,7 @@ package io.gregor.cli.cluster;
 
 import io.gregor.cli.client.ClientCommand;
 import io.gregor.cli.client.ClientOptions;
-import io.gregor.cli.client.Futures;
+import io.gregor.cli.client.KafkaFutures;
 import io.gregor.cli.output.Columns;
 import io.gregor.cli.output.Json;
 import io.gregor.cli.output.OutputFormat;
@@ -62,13 +62,13 @@ public final class ClusterCommand implements Callable<Integer>, ClientCommand {
         PrintWriter out = spec.commandLine().getOut();
         try (Admin admin = client.admin()) {
             DescribeClusterResult cluster = admin.describeCluster();
-            String clusterId = Futures.await(cluster.clusterId());
-            Node controller = Futures.await(cluster.controller());
-            List<Node> brokers = new ArrayList<>(Futures.await(cluster.nodes()));
+            String clusterId = KafkaFutures.await(cluster.clusterId());
+            Node controller = KafkaFutures.await(cluster.controller());
+            List<Node> brokers = new ArrayList<>(KafkaFutures.await(cluster.nodes()));
             brokers.sort(Comparator.comparingInt(Node::id));
-            Collection<String> topics = Futures.await(admin.listTopics(new ListTopicsOptions().listInternal(true)).names());
+            Collection<String> topics = KafkaFutures.await(admin.listTopics(new ListTopicsOptions().listInternal(true)).names());
             Map<String, TopicDescription> descriptions = topics.isEmpty() ? Map.of()
-                : Futures.await(admin.describeTopics(topics).allTopicNames());
+                : KafkaFutures.await(admin.describeTopics(topics).allTopicNames());
             Map<Integer, Load> loads = new HashMap<>();
             int partitionCount = 0;
             for (TopicDescription topic : descriptions.values()) {

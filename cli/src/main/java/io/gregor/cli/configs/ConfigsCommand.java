@@ -3,7 +3,7 @@ package io.gregor.cli.configs;
 import io.gregor.cli.client.ClientCommand;
 import io.gregor.cli.client.ClientOptions;
 import io.gregor.cli.client.CommandException;
-import io.gregor.cli.client.Futures;
+import io.gregor.cli.client.KafkaFutures;
 import io.gregor.cli.client.Topics;
 import io.gregor.cli.output.Json;
 import io.gregor.cli.output.OutputFormat;
@@ -148,10 +148,10 @@ public final class ConfigsCommand implements Callable<Integer>, ClientCommand {
                 Topics.describe(admin, entityName);
                 return List.of(entityName);
             }
-            return List.copyOf(new TreeSet<>(Futures.await(admin.listTopics(new ListTopicsOptions().listInternal(true)).names())));
+            return List.copyOf(new TreeSet<>(KafkaFutures.await(admin.listTopics(new ListTopicsOptions().listInternal(true)).names())));
         }
         List<String> ids = new ArrayList<>();
-        Collection<Node> nodes = Futures.await(admin.describeCluster().nodes());
+        Collection<Node> nodes = KafkaFutures.await(admin.describeCluster().nodes());
         nodes.stream().sorted(Comparator.comparingInt(Node::id)).forEach(n -> ids.add(n.idString()));
         if (entityName != null) {
             if (!ids.contains(entityName)) {
@@ -164,7 +164,7 @@ public final class ConfigsCommand implements Callable<Integer>, ClientCommand {
 
     private void describe(Admin admin, List<String> names, PrintWriter out) {
         List<ConfigResource> resources = names.stream().map(n -> new ConfigResource(entityType.resourceType, n)).toList();
-        Map<ConfigResource, Config> configs = resources.isEmpty() ? Map.of() : Futures.await(admin.describeConfigs(resources).all());
+        Map<ConfigResource, Config> configs = resources.isEmpty() ? Map.of() : KafkaFutures.await(admin.describeConfigs(resources).all());
         List<Object> docs = new ArrayList<>();
         boolean first = true;
         for (ConfigResource resource : resources) {
@@ -219,7 +219,7 @@ public final class ConfigsCommand implements Callable<Integer>, ClientCommand {
             }
         }
         ConfigResource resource = new ConfigResource(entityType.resourceType, entityName);
-        Futures.await(admin.incrementalAlterConfigs(Map.of(resource, ops)).all());
+        KafkaFutures.await(admin.incrementalAlterConfigs(Map.of(resource, ops)).all());
         out.println("Updated configs of " + entityType.singular + " " + entityName + ".");
         out.flush();
     }

@@ -1,7 +1,7 @@
 package io.gregor.cli.groups;
 
 import io.gregor.cli.client.CommandException;
-import io.gregor.cli.client.Futures;
+import io.gregor.cli.client.KafkaFutures;
 import io.gregor.cli.output.Json;
 import io.gregor.cli.output.Table;
 import java.io.PrintWriter;
@@ -82,7 +82,7 @@ final class GroupDescriber {
 
     static ConsumerGroupDescription describe(Admin admin, String group) {
         try {
-            return Futures.await(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group));
+            return KafkaFutures.await(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group));
         } catch (GroupIdNotFoundException e) {
             throw new CommandException("consumer group '" + group + "' does not exist");
         }
@@ -90,7 +90,7 @@ final class GroupDescriber {
 
     static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String group) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        Futures.await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()).forEach((tp, offset) -> {
+        KafkaFutures.await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()).forEach((tp, offset) -> {
             if (offset != null) {
                 offsets.put(tp, offset);
             }
@@ -136,7 +136,7 @@ final class GroupDescriber {
         ListOffsetsResult result = admin.listOffsets(specs);
         for (TopicPartition tp : partitions) {
             try {
-                out.put(tp, Futures.await(result.partitionResult(tp)).offset());
+                out.put(tp, KafkaFutures.await(result.partitionResult(tp)).offset());
             } catch (UnknownTopicOrPartitionException e) {
                 // Shown as "-".
             }

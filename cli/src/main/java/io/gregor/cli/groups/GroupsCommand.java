@@ -3,7 +3,7 @@ package io.gregor.cli.groups;
 import io.gregor.cli.client.ClientCommand;
 import io.gregor.cli.client.ClientOptions;
 import io.gregor.cli.client.CommandException;
-import io.gregor.cli.client.Futures;
+import io.gregor.cli.client.KafkaFutures;
 import io.gregor.cli.output.Json;
 import io.gregor.cli.output.OutputFormat;
 import java.io.PrintWriter;
@@ -124,7 +124,7 @@ public final class GroupsCommand implements Callable<Integer>, ClientCommand {
     }
 
     private static List<GroupListing> listings(Admin admin) {
-        List<GroupListing> listings = new ArrayList<>(Futures.await(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all()));
+        List<GroupListing> listings = new ArrayList<>(KafkaFutures.await(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all()));
         listings.sort(Comparator.comparing(GroupListing::groupId));
         return listings;
     }
@@ -149,7 +149,7 @@ public final class GroupsCommand implements Callable<Integer>, ClientCommand {
         Map<String, KafkaFuture<Void>> results = admin.deleteConsumerGroups(targets).deletedGroups();
         for (String group : targets) {
             try {
-                Futures.await(results.get(group));
+                KafkaFutures.await(results.get(group));
             } catch (GroupNotEmptyException e) {
                 throw new CommandException("consumer group '" + group + "' has active members; stop its consumers before deleting it");
             } catch (GroupIdNotFoundException e) {

@@ -1,7 +1,7 @@
 package io.gregor.cli.groups;
 
 import io.gregor.cli.client.CommandException;
-import io.gregor.cli.client.Futures;
+import io.gregor.cli.client.KafkaFutures;
 import io.gregor.cli.client.Topics;
 import io.gregor.cli.output.Json;
 import io.gregor.cli.output.Table;
@@ -115,7 +115,7 @@ final class OffsetReset {
             if (options.execute) {
                 Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
                 plan.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
-                Futures.await(admin.alterConsumerGroupOffsets(group, offsets).all());
+                KafkaFutures.await(admin.alterConsumerGroupOffsets(group, offsets).all());
             }
             List<Object> partitionDocs = new ArrayList<>();
             plan.forEach((tp, offset) -> {
@@ -138,7 +138,7 @@ final class OffsetReset {
     /** The group's state; DEAD for a group that does not exist. */
     private GroupState state(String group) {
         try {
-            return Futures.await(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)).groupState();
+            return KafkaFutures.await(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)).groupState();
         } catch (GroupIdNotFoundException e) {
             return GroupState.DEAD;
         }
@@ -223,7 +223,7 @@ final class OffsetReset {
         Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
         partitions.forEach(tp -> specs.put(tp, spec));
         Map<TopicPartition, Long> out = new HashMap<>();
-        Futures.await(admin.listOffsets(specs).all()).forEach((tp, info) -> out.put(tp, info.offset()));
+        KafkaFutures.await(admin.listOffsets(specs).all()).forEach((tp, info) -> out.put(tp, info.offset()));
         return out;
     }
 

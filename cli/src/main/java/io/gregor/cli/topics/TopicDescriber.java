@@ -1,6 +1,6 @@
 package io.gregor.cli.topics;
 
-import io.gregor.cli.client.Futures;
+import io.gregor.cli.client.KafkaFutures;
 import io.gregor.cli.client.Topics;
 import io.gregor.cli.output.Columns;
 import io.gregor.cli.output.Json;
@@ -57,7 +57,7 @@ final class TopicDescriber {
 
     private Map<String, Map<String, String>> overrides(List<String> topics) {
         List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-        Map<ConfigResource, Config> configs = Futures.await(admin.describeConfigs(resources).all());
+        Map<ConfigResource, Config> configs = KafkaFutures.await(admin.describeConfigs(resources).all());
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
         for (Map.Entry<ConfigResource, Config> e : configs.entrySet()) {
             Map<String, String> own = new LinkedHashMap<>();

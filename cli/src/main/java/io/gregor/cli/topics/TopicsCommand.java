@@ -3,7 +3,7 @@ package io.gregor.cli.topics;
 import io.gregor.cli.client.ClientCommand;
 import io.gregor.cli.client.ClientOptions;
 import io.gregor.cli.client.CommandException;
-import io.gregor.cli.client.Futures;
+import io.gregor.cli.client.KafkaFutures;
 import io.gregor.cli.client.KeyValues;
 import io.gregor.cli.client.Topics;
 import io.gregor.cli.output.Json;
@@ -184,7 +184,7 @@ public final class TopicsCommand implements Callable<Integer>, ClientCommand {
         NewTopic newTopic = new NewTopic(topic, Optional.ofNullable(partitions), Optional.ofNullable(replicationFactor))
             .configs(KeyValues.parse(configs, "--config"));
         try {
-            Futures.await(admin.createTopics(List.of(newTopic)).all());
+            KafkaFutures.await(admin.createTopics(List.of(newTopic)).all());
         } catch (TopicExistsException e) {
             if (ifNotExists) {
                 return;
@@ -207,7 +207,7 @@ public final class TopicsCommand implements Callable<Integer>, ClientCommand {
         if (!exists(admin)) {
             return;
         }
-        Futures.await(admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions))).all());
+        KafkaFutures.await(admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions))).all());
         out.println("Increased the partition count of " + topic + " to " + partitions + ".");
     }
 
@@ -215,7 +215,7 @@ public final class TopicsCommand implements Callable<Integer>, ClientCommand {
         if (!exists(admin)) {
             return;
         }
-        Futures.await(admin.deleteTopics(List.of(topic)).all());
+        KafkaFutures.await(admin.deleteTopics(List.of(topic)).all());
         out.println("Deleted topic " + topic + ".");
     }
 
@@ -260,7 +260,7 @@ public final class TopicsCommand implements Callable<Integer>, ClientCommand {
 
     private TreeSet<String> allTopics(Admin admin) {
         TreeSet<String> names = new TreeSet<>();
-        for (TopicListing listing : Futures.await(admin.listTopics(new ListTopicsOptions().listInternal(true)).listings())) {
+        for (TopicListing listing : KafkaFutures.await(admin.listTopics(new ListTopicsOptions().listInternal(true)).listings())) {
             if (!(excludeInternal && listing.isInternal())) {
                 names.add(listing.name());
             }

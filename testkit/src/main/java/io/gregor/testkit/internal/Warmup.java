@@ -1,5 +1,6 @@
 package io.gregor.testkit.internal;
 
+import io.gregor.common.Threads;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -42,7 +43,7 @@ public final class Warmup {
             return new Warmup(null);
         }
         ClassLoader loader = Warmup.class.getClassLoader();
-        Thread thread = new Thread(() -> {
+        Thread thread = Threads.daemon("gregor-testkit-warmup", () -> {
             for (String name : CLASSES) {
                 try {
                     Class.forName(name, true, loader);
@@ -50,8 +51,7 @@ public final class Warmup {
                     // Only a head start: whatever fails here is loaded, or reported, where it is used.
                 }
             }
-        }, "gregor-testkit-warmup");
-        thread.setDaemon(true);
+        });
         thread.start();
         return new Warmup(thread);
     }

@@ -5,8 +5,8 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 
 /** Waits for admin results, rethrowing the real error instead of an ExecutionException. */
-public final class Futures {
-    private Futures() {
+public final class KafkaFutures {
+    private KafkaFutures() {
     }
 
     /** The client's own timeouts bound the wait, so no timeout is given here. */
