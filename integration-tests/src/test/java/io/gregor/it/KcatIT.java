@@ -21,6 +21,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -110,6 +115,46 @@ class KcatIT {
         assertThat(consumed).extracting(r -> r.key() + ":" + r.value()).containsExactlyElementsOf(sent);
         assertThat(consumed).extracting(r -> new String(r.headers().lastHeader("source").value(), StandardCharsets.UTF_8))
             .containsOnly("kcat");
+    }
+
+    /**
+     * librdkafka decides from ApiVersions what it may do: without Produce v0-v2 advertised it turns
+     * message format v1 and compression off and sends {@code -z} batches uncompressed without a
+     * word, which the Java consumer above reads just as well. So this reads the stored batches'
+     * compression attribute from the segment file.
+     */
+    @ParameterizedTest(name = "compression {0}")
+    @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
+    void shouldStoreKcatsBatchesCompressedWithTheCodecItWasAskedFor(String codec) throws Exception {
+        // Given
+        String topic = "kcat-compressed-" + codec;
+        broker.createTopic(topic, 1);
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            sent.add("key-" + i + ":a value that compresses well " + "x".repeat(40) + " " + i);
+        }
+
+        // When
+        kcat.runOk(String.join("\n", sent) + "\n", "-P", "-b", broker.bootstrapServers(), "-t", topic, "-p", "0", "-K:",
+            "-z", codec);
+
+        // Then every stored batch carries the codec, and its records are what kcat sent
+        List<String> stored = new ArrayList<>();
+        List<CompressionType> codecs = new ArrayList<>();
+        Path segment = broker.logDir().resolve(topic + "-0").resolve("00000000000000000000.log");
+        try (FileRecords records = FileRecords.open(segment.toFile(), false)) {
+            for (RecordBatch batch : records.batches()) {
+                codecs.add(batch.compressionType());
+                for (Record r : batch) {
+                    stored.add(Utils.utf8(r.key()) + ":" + Utils.utf8(r.value()));
+                }
+            }
+        }
+        assertThat(codecs).as("compression of the stored batches").isNotEmpty().containsOnly(CompressionType.forName(codec));
+        assertThat(stored).containsExactlyElementsOf(sent);
+        // and a consumer reads them
+        assertThat(Consume.readToEnd(broker.consumer(), topic, 1)).extracting(r -> r.key() + ":" + r.value())
+            .containsExactlyElementsOf(sent);
     }
 
     @Test
