@@ -98,10 +98,16 @@ public final class LogManager implements Closeable {
             List<Future<Log>> loading = new ArrayList<>();
             for (File dir : config.logDirs()) {
                 File marker = new File(dir, CLEAN_SHUTDOWN_FILE);
-                boolean clean = marker.exists();
-                Map<TopicPartition, Long> recoveryPoints = new OffsetCheckpointFile(new File(dir, RECOVERY_POINT_CHECKPOINT)).read();
-                Map<TopicPartition, Long> logStarts = new OffsetCheckpointFile(new File(dir, LOG_START_CHECKPOINT)).read();
-                Map<TopicPartition, Long> highWatermarks = new OffsetCheckpointFile(new File(dir, HIGH_WATERMARK_CHECKPOINT)).read();
+                // A damaged checkpoint falls back on the safe side, with a warning naming the file and the line.
+                Optional<Map<TopicPartition, Long>> recoveryRead = new OffsetCheckpointFile(new File(dir, RECOVERY_POINT_CHECKPOINT))
+                    .readIfValid("every log of " + dir + " is recovered from its first segment");
+                boolean clean = marker.exists() && recoveryRead.isPresent();
+                Map<TopicPartition, Long> recoveryPoints = recoveryRead.orElse(Map.of());
+                Map<TopicPartition, Long> logStarts = new OffsetCheckpointFile(new File(dir, LOG_START_CHECKPOINT))
+                    .readIfValid("the logs of " + dir + " start at their first segment's base offset").orElse(Map.of());
+                Map<TopicPartition, Long> highWatermarks = new OffsetCheckpointFile(new File(dir, HIGH_WATERMARK_CHECKPOINT))
+                    .readIfValid("the high watermarks of " + dir + " start at the log start offsets, and grow again as the replicas"
+                        + " confirm their records").orElse(Map.of());
                 int loadingBefore = loading.size();
                 File[] children = dir.listFiles(File::isDirectory);
                 if (children == null) {
