@@ -261,6 +261,61 @@ class KcatIT {
         }
     }
 
+    /**
+     * Two librdkafka members joining one group at the same moment: the first join waits for the
+     * second, so the waiting JoinGroup is answered at librdkafka's version (v2-v5, not the v9 the
+     * Java client uses), which once came out in a shape that version cannot carry and cost the
+     * member its connection.
+     */
+    @Test
+    void shouldBalanceAGroupOfTwoKcatMembersJoiningAtOnce() throws Exception {
+        // Given a four-partition topic
+        String topic = "kcat-two-members";
+        String group = "kcat-pair";
+        broker.createTopic(topic, 4);
+
+        // When two kcat members start together and the group settles with both
+        String[] member = {"-b", broker.bootstrapServers(), "-G", group, "-q", "-u", "-X", "auto.offset.reset=earliest",
+            "-X", "auto.commit.interval.ms=100", "-f", "%p|%o|%k|%s\\n", topic};
+        try (Kcat.Running first = kcat.start(member); Kcat.Running second = kcat.start(member)) {
+            await().atMost(Duration.ofSeconds(60))
+                .failFast(() -> assertThat(first.isAlive() && second.isAlive())
+                    .as("both running; stderr: %s / %s", first.stderr(), second.stderr()).isTrue())
+                .until(() -> {
+                    var description = broker.admin().describeConsumerGroups(List.of(group)).all().get().get(group);
+                    return description.groupState() == org.apache.kafka.common.GroupState.STABLE
+                        && description.members().size() == 2
+                        && description.members().stream().allMatch(m -> m.assignment().topicPartitions().size() == 2);
+                });
+            // and records arrive in every partition
+            List<String> sent = new ArrayList<>();
+            KafkaProducer<String, String> producer = broker.producer(Map.of());
+            for (int i = 0; i < 200; i++) {
+                producer.send(new ProducerRecord<>(topic, i % 4, "k" + i, "v" + i));
+                sent.add("v" + i);
+            }
+            producer.flush();
+            await().atMost(Duration.ofSeconds(60))
+                .failFast(() -> assertThat(first.isAlive() && second.isAlive())
+                    .as("both running; stderr: %s / %s", first.stderr(), second.stderr()).isTrue())
+                .until(() -> first.lines().size() + second.lines().size() >= sent.size());
+            assertThat(first.stop()).isZero();
+            assertThat(second.stop()).isZero();
+
+            // Then they shared the partitions and read everything exactly once
+            List<Line> a = first.lines().stream().map(Line::parse).toList();
+            List<Line> b = second.lines().stream().map(Line::parse).toList();
+            List<String> everything = new ArrayList<>();
+            a.forEach(l -> everything.add(l.value()));
+            b.forEach(l -> everything.add(l.value()));
+            assertThat(everything).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(sent);
+            Set<Integer> partitionsOfA = a.stream().map(Line::partition).collect(Collectors.toSet());
+            Set<Integer> partitionsOfB = b.stream().map(Line::partition).collect(Collectors.toSet());
+            assertThat(partitionsOfA).as("partitions of each member").hasSize(2).doesNotContainAnyElementsOf(partitionsOfB);
+            assertThat(partitionsOfB).hasSize(2);
+        }
+    }
+
     private static List<Long> range(int size) {
         List<Long> out = new ArrayList<>(size);
         for (long i = 0; i < size; i++) {
