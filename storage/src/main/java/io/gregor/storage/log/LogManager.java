@@ -78,6 +78,7 @@ public final class LogManager implements Closeable {
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private volatile boolean closed;
     private LogCleaner cleaner;
+    private Thread codecLoader;
 
     public LogManager(Config config, Function<String, LogConfig> topicConfigs, Time time, Scheduler scheduler) {
         this.config = config;
@@ -88,6 +89,13 @@ public final class LogManager implements Closeable {
 
     /** Locks the directories and loads (recovering where needed) every partition log in them. */
     public void startup() throws IOException {
+        // Off the start's path: nothing produces before the broker is ready, which takes longer.
+        codecLoader = Threads.daemon("gregor-codec-loader", () -> {
+            for (String codec : RecordWalk.loadCodecs()) {
+                log.warn("Compression codec {} cannot be loaded; batches using it will be refused", codec);
+            }
+        });
+        codecLoader.start();
         for (File dir : config.logDirs()) {
             Files.createDirectories(dir.toPath());
             lockDir(dir);
@@ -345,6 +353,13 @@ public final class LogManager implements Closeable {
             return;
         }
         closed = true;
+        if (codecLoader != null) {
+            try {
+                codecLoader.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (cleaner != null) {
             cleaner.close();
         }

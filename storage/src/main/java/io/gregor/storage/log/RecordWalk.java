@@ -38,6 +38,29 @@ final class RecordWalk {
     private RecordWalk() {
     }
 
+    /**
+     * Walks a small batch of every codec once, so that the codecs' classes and native libraries
+     * (snappy and zstd unpack and load theirs on first use, with file I/O) are loaded on the
+     * calling thread and not on a network thread at the first compressed produce.
+     *
+     * @return the codecs that failed to load (their batches will be refused when they arrive)
+     */
+    static java.util.List<String> loadCodecs() {
+        java.util.List<String> failed = new java.util.ArrayList<>();
+        for (CompressionType type : new CompressionType[] {CompressionType.GZIP, CompressionType.SNAPPY, CompressionType.LZ4,
+            CompressionType.ZSTD}) {
+            try {
+                org.apache.kafka.common.record.internal.MemoryRecords batch = org.apache.kafka.common.record.internal.MemoryRecords
+                    .withRecords(Compression.of(type).build(), new org.apache.kafka.common.record.internal.SimpleRecord(new byte[64]));
+                compressed(batch.buffer(), batch.buffer().position(), batch.sizeInBytes(), type, 1, Integer.MAX_VALUE,
+                    (index, timestampDelta, hasKey) -> { });
+            } catch (RuntimeException | LinkageError e) {
+                failed.add(type.name + " (" + e + ")");
+            }
+        }
+        return failed;
+    }
+
     /** Walks the uncompressed batch at {@code at} of {@code size} bytes in place. */
     static void uncompressed(ByteBuffer buf, int at, int size, int recordCount, RecordVisitor visitor) {
         try {
