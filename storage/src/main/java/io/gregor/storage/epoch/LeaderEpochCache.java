@@ -1,5 +1,6 @@
 package io.gregor.storage.epoch;
 
+import io.gregor.storage.util.CheckpointLines;
 import java.io.BufferedWriter;
 import java.io.File;
 import java.io.FileOutputStream;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import io.gregor.storage.util.CheckpointLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

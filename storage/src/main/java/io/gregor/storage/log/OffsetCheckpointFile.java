@@ -1,5 +1,7 @@
 package io.gregor.storage.log;
 
+import io.gregor.storage.util.CheckpointLines.CorruptCheckpointException;
+import io.gregor.storage.util.CheckpointLines;
 import java.io.BufferedWriter;
 import java.io.File;
 import java.io.FileOutputStream;
@@ -11,8 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import io.gregor.storage.util.CheckpointLines;
-import io.gregor.storage.util.CheckpointLines.CorruptCheckpointException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
