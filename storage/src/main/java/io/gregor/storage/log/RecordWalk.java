@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.internals.BufferSupplier;
@@ -82,7 +83,8 @@ final class RecordWalk {
         BufferSupplier buffers = DECOMPRESSION_BUFFERS.get();
         try (InputStream in = Compression.of(type).build().wrapForInput(payload.slice(), RecordBatch.MAGIC_VALUE_V2, buffers)) {
             walk(new StreamInput(in), recordCount, maxRecordBytes, visitor);
-        } catch (InvalidRecordException e) {
+        } catch (ApiException e) {
+            // The walk's own findings and the topic's checks (INVALID_RECORD, INVALID_TIMESTAMP), as they are.
             throw e;
         } catch (EOFException e) {
             throw new InvalidRecordException("Incorrect declared batch size: the " + type.name + " data ends inside a record");

@@ -72,8 +72,8 @@ class CorruptCheckpointTest {
         // Given a log stopped cleanly, then a torn tail in its segment and a damaged recovery-point checkpoint
         LogManager logs = logManager();
         Log log = logs.getOrCreateLog(TP, Uuid.randomUuid());
-        log.appendAsLeader(TestRecords.batch(1_000L, "a", "b"), 0);
-        log.appendAsLeader(TestRecords.batch(1_001L, "c"), 0);
+        log.appendAsLeader(TestRecords.batch(time.milliseconds(), "a", "b"), 0);
+        log.appendAsLeader(TestRecords.batch(time.milliseconds(), "c"), 0);
         logs.close();
         Path segment = dir.resolve("orders-0").resolve(LogFiles.filenamePrefix(0) + LogFiles.LOG_SUFFIX);
         long validSize = Files.size(segment);
@@ -87,7 +87,7 @@ class CorruptCheckpointTest {
         Log reopened = logs.log(TP).orElseThrow();
         assertThat(Files.size(segment)).isEqualTo(validSize);
         assertThat(reopened.logEndOffset()).isEqualTo(3);
-        reopened.appendAsLeader(TestRecords.batch(1_002L, "d"), 0);
+        reopened.appendAsLeader(TestRecords.batch(time.milliseconds(), "d"), 0);
         assertThat(TestRecords.records(reopened.read(0, 1 << 20, FetchIsolation.LOG_END, true)))
             .extracting(TestRecords::value).containsExactly("a", "b", "c", "d");
         logs.close();
@@ -98,8 +98,8 @@ class CorruptCheckpointTest {
         // Given a log written under leader epochs 2 and 5, whose epoch checkpoint then lost its last line
         File partitionDir = dir.resolve("orders-0").toFile();
         Log log = Log.open(TP, partitionDir, LogConfig.defaults(), time, scheduler, true, 0, -1, -1);
-        log.appendAsLeader(TestRecords.batch(1_000L, "a", "b"), 2);
-        log.appendAsLeader(TestRecords.batch(1_001L, "c"), 5);
+        log.appendAsLeader(TestRecords.batch(time.milliseconds(), "a", "b"), 2);
+        log.appendAsLeader(TestRecords.batch(time.milliseconds(), "c"), 5);
         log.close();
         File checkpoint = new File(partitionDir, LeaderEpochCache.FILE_NAME);
         assertThat(Files.readAllLines(checkpoint.toPath())).containsExactly("0", "2", "2 0", "5 2");

@@ -40,6 +40,7 @@ class LogDeletionTest {
     Path dir;
     private final ManualTime time = new ManualTime();
     private final ManualScheduler scheduler = new ManualScheduler();
+    private final long t0 = time.milliseconds();
     private LogManager logs;
 
     @BeforeEach
@@ -61,9 +62,10 @@ class LogDeletionTest {
         return manager;
     }
 
-    private static void append(Log log, int batches) {
+    /** Batch {@code i} holds {@code value-i} at timestamp {@code T0 + i}, within the segment's segment.ms: one segment. */
+    private void append(Log log, int batches) {
         for (int i = 0; i < batches; i++) {
-            log.appendAsLeader(TestRecords.batch(1_000L + i, "value-" + i), 0);
+            log.appendAsLeader(TestRecords.batch(t0 + i, "value-" + i), 0);
         }
     }
 
@@ -86,7 +88,7 @@ class LogDeletionTest {
         // the slice taken before still reads whole, and lookups on the removed log still answer
         assertThat(values(slice)).hasSize(200).startsWith("value-0").endsWith("value-199");
         assertThat(values(log.read(150, 1 << 20, FetchIsolation.LOG_END, true))).startsWith("value-150");
-        assertThat(log.offsetForTimestamp(1_100L).offset()).isEqualTo(100);
+        assertThat(log.offsetForTimestamp(t0 + 100).offset()).isEqualTo(100);
 
         // When the delay has passed
         scheduler.runPending();
@@ -112,7 +114,7 @@ class LogDeletionTest {
                     long offset = done % 500;
                     FetchDataInfo info = log.read(offset, 4096, FetchIsolation.LOG_END, true);
                     assertThat(values(info).get(0)).isEqualTo("value-" + offset);
-                    assertThat(log.offsetForTimestamp(1_000L + offset).offset()).isEqualTo(offset);
+                    assertThat(log.offsetForTimestamp(t0 + offset).offset()).isEqualTo(offset);
                     done++;
                 }
                 return done;
@@ -124,7 +126,7 @@ class LogDeletionTest {
             // When the log is deleted under them and the partition's log is created again at once
             logs.deleteLog(TP);
             Log recreated = logs.getOrCreateLog(TP, Uuid.randomUuid());
-            recreated.appendAsLeader(TestRecords.batch(5_000L, "new"), 0);
+            recreated.appendAsLeader(TestRecords.batch(t0, "new"), 0);
             Thread.sleep(50);
             stop.set(true);
 
@@ -153,7 +155,7 @@ class LogDeletionTest {
         logs.deleteLog(TP);
         Uuid newId = Uuid.randomUuid();
         Log recreated = logs.getOrCreateLog(TP, newId);
-        recreated.appendAsLeader(TestRecords.batch(2_000L, "fresh"), 0);
+        recreated.appendAsLeader(TestRecords.batch(t0, "fresh"), 0);
 
         // Then the new log starts empty at offset 0 in orders-0, and deleting the old one later leaves it alone
         assertThat(recreated).isNotSameAs(old);
