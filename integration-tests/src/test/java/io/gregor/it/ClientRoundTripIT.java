@@ -444,6 +444,37 @@ class ClientRoundTripIT {
     }
 
     @Test
+    void shouldCreateADeletedTopicAgainRightAwayWithNoneOfItsOldRecords() throws Exception {
+        // Given a topic with records that a consumer has read
+        String topic = "deleted-and-recreated";
+        Admin admin = broker.admin();
+        broker.createTopic(topic, 1);
+        KafkaProducer<String, String> producer = broker.producer(Map.of());
+        for (int i = 0; i < 20; i++) {
+            producer.send(new ProducerRecord<>(topic, 0, "k", "old-" + i)).get();
+        }
+        assertThat(Consume.readToEnd(broker.consumer(), topic, 1)).hasSize(20);
+
+        // When it is deleted and created again at once (the deletion completes in the background, so retry while it exists)
+        admin.deleteTopics(List.of(topic)).all().get();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(ExecutionException.class)
+            .until(() -> {
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+                return true;
+            });
+        RecordMetadata first = producer.send(new ProducerRecord<>(topic, 0, "k", "new")).get();
+
+        // Then the new topic starts at offset 0 with only the new record, while the old files wait for file.delete.delay.ms
+        assertThat(first.offset()).isZero();
+        assertThat(Consume.readToEnd(broker.consumer(), topic, 1)).extracting(ConsumerRecord::value).containsExactly("new");
+        try (var children = java.nio.file.Files.list(broker.logDir())) {
+            assertThat(children.map(p -> p.getFileName().toString()))
+                .anyMatch(name -> name.matches(topic + "-0\\.[0-9a-f]{32}-delete"))
+                .contains(topic + "-0");
+        }
+    }
+
+    @Test
     void shouldDescribeClusterOfOneBrokerThatIsAlsoController() throws Exception {
         DescribeClusterResult cluster = broker.admin().describeCluster();
 

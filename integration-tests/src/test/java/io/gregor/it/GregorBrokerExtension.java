@@ -105,6 +105,11 @@ public final class GregorBrokerExtension implements BeforeAllCallback, AfterAllC
         broker = Broker.start(BrokerConfig.from(config));
     }
 
+    /** The broker's log directory ({@code log.dir}), where each partition has its {@code <topic>-<partition>} directory. */
+    public Path logDir() {
+        return dir.resolve("logs");
+    }
+
     /** Stops the broker cleanly and starts it again on the same port and directories. */
     public void restart() throws Exception {
         broker.close();

@@ -331,7 +331,8 @@ class ProtocolEdgeCasesIT {
 
         try (VersionSweep sweep = new VersionSweep(broker.bootstrapServers())) {
             // When / Then: each version's answer decodes and carries no error
-            for (short v : sweep.advertised(ApiKeys.PRODUCE)) {
+            // Produce v0-v2 are advertised but refused, as in Kafka 4 (see the test below).
+            for (short v : sweep.advertised(ApiKeys.PRODUCE).stream().filter(v -> v >= 3).toList()) {
                 ProduceRequestData.TopicProduceData target = v >= 13
                     ? new ProduceRequestData.TopicProduceData().setTopicId(topicId)
                     : new ProduceRequestData.TopicProduceData().setName(topic);
@@ -380,6 +381,58 @@ class ProtocolEdgeCasesIT {
             }
         }
         assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void shouldAdvertiseProduceFromV0ButCloseTheConnectionOnV0ToV2AsKafka4Does() throws Exception {
+        try (WireClient client = WireClient.connect(broker.bootstrapServers())) {
+            ApiVersion produce = apiVersions(client).apiKeys().find(ApiKeys.PRODUCE.id);
+            assertThat(produce.minVersion()).as("librdkafka keeps compression only when Produce v0-v2 are advertised").isZero();
+        }
+        for (short version = 0; version <= 2; version++) {
+            // kafka-clients 4 cannot encode these versions: header v1 and a v0-v2 body (acks, timeout, no topics) by hand
+            ByteBuffer frame = ByteBuffer.allocate(24).putInt(20).putShort(ApiKeys.PRODUCE.id).putShort(version).putInt(7)
+                .putShort((short) -1).putShort((short) 1).putInt(1000).putInt(0).flip();
+            try (WireClient client = WireClient.connect(broker.bootstrapServers())) {
+                client.writeRaw(frame.array());
+
+                assertThat(client.isClosedByPeer(Duration.ofSeconds(10))).as("connection closed after Produce v%d", version).isTrue();
+            }
+        }
+        assertBrokerServesNewConnections();
+    }
+
+    @Test
+    void shouldRefuseAFetchClaimingAReplicaIdOfNoFollowerAndLeaveTheHighWatermark() throws Exception {
+        // Given three records on a partition of broker 0 alone
+        String topic = "claimed-replica";
+        broker.createTopic(topic, 1);
+        try (WireClient client = WireClient.connect(broker.bootstrapServers())) {
+            for (int i = 0; i < 3; i++) {
+                produceAll(client, topic, MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(("v" + i).getBytes())));
+            }
+
+            // When a client sends Fetch as replica 42 (no broker) and as replica 0 (the leader itself), from offset 0 and past the end
+            for (int replicaId : List.of(42, 0)) {
+                for (long offset : new long[] {0, 3}) {
+                    FetchRequestData request = emptyFetch(topic, 0).setReplicaId(replicaId);
+                    request.topics().get(0).partitions().get(0).setFetchOffset(offset);
+                    FetchResponseData.PartitionData result = ((FetchResponseData) client.request(request, FETCH_BY_NAME))
+                        .responses().get(0).partitions().get(0);
+
+                    // Then it gets NOT_LEADER_OR_FOLLOWER, as Kafka answers a replica it does not know, and no records
+                    assertThat(result.errorCode()).as("replica %d at %d", replicaId, offset).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
+                    assertThat(result.records().sizeInBytes()).isZero();
+                }
+            }
+
+            // and consumers see the high watermark where the appends put it
+            FetchResponseData.PartitionData consumer = ((FetchResponseData) client.request(emptyFetch(topic, 0), FETCH_BY_NAME))
+                .responses().get(0).partitions().get(0);
+            assertThat(consumer.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(consumer.highWatermark()).isEqualTo(3);
+        }
+        assertThat(Consume.readToEnd(broker.consumer(), topic, 1)).extracting(ConsumerRecord::value).containsExactly("v0", "v1", "v2");
     }
 
     // ---- helpers ----

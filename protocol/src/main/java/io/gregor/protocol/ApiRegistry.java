@@ -9,11 +9,22 @@ import org.apache.kafka.common.protocol.ApiKeys;
 /**
  * The set of handled APIs. It is the single source of truth for what the broker supports:
  * the ApiVersions answer is generated from it, so a version is advertised if and only if a
- * handler takes it.
+ * handler takes it, with one exception Kafka makes too: Produce is advertised from v0 although
+ * only v3 and later are handled (see {@link #PRODUCE_ADVERTISED_MIN_VERSION}).
  *
  * <p>Immutable after {@link Builder#build()}; safe to share between event loops.
  */
 public final class ApiRegistry {
+    /**
+     * Kafka 4.0 removed Produce v0-v2 (KIP-896) but, since KAFKA-18659, still advertises Produce
+     * from v0 in ApiVersions: librdkafka derives its features from the advertised ranges and,
+     * without Produce v0-v2, turns off message format v1 and with it compression (kcat's
+     * {@code -z} then sends uncompressed batches without a word). A v0-v2 request is still
+     * refused as Kafka refuses it: kafka-clients cannot parse it, so {@link RequestDecoder}
+     * closes the connection. A literal, like every handler's range, not kafka-clients' constant.
+     */
+    static final short PRODUCE_ADVERTISED_MIN_VERSION = 0;
+
     private final Map<ApiKeys, ApiHandler<?>> handlers;
     private final ApiVersionCollection versions;
 
@@ -25,7 +36,7 @@ public final class ApiRegistry {
         for (ApiHandler<?> handler : handlers.values()) {
             collection.add(new ApiVersion()
                 .setApiKey(handler.apiKey().id)
-                .setMinVersion(handler.minVersion())
+                .setMinVersion(handler.apiKey() == ApiKeys.PRODUCE ? PRODUCE_ADVERTISED_MIN_VERSION : handler.minVersion())
                 .setMaxVersion(handler.maxVersion()));
         }
         this.versions = collection;

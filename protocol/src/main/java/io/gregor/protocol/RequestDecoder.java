@@ -18,8 +18,10 @@ import org.apache.kafka.common.requests.RequestHeader;
  *       the supported ranges, so that the client can pick a version (KIP-511);</li>
  *   <li>an API that kafka-clients can parse but Gregor does not handle (or not at this version):
  *       that API's own error response with UNSUPPORTED_VERSION;</li>
- *   <li>anything else (unknown API key, unparseable header or body, trailing bytes):
- *       {@link InvalidRequestException}, upon which the connection is closed.</li>
+ *   <li>anything else (unknown API key, a version kafka-clients cannot parse such as Produce
+ *       v0-v2, which ApiVersions advertises for librdkafka's sake as Kafka does, unparseable
+ *       header or body, trailing bytes): {@link InvalidRequestException}, upon which the
+ *       connection is closed, as Kafka's socket server closes it.</li>
  * </ul>
  * Stateless and thread-safe.
  */

@@ -85,6 +85,23 @@ class ApiRegistryTest {
         assertThat(metadata.maxVersion()).isEqualTo((short) 9);
     }
 
+    @Test
+    void shouldAdvertiseProduceFromVersion0ButHandOnlyVersion3OnToTheHandler() {
+        // Given a Produce handler of v3-v13, the versions kafka-clients 4 can parse
+        TestHandler<?> produce = handler(ApiKeys.PRODUCE, 3, 13);
+
+        // When
+        ApiRegistry registry = ApiRegistry.builder().register(produce).build();
+
+        // Then ApiVersions says 0..13, as Kafka 4 does for librdkafka (KAFKA-18659), but v0-v2 reach no handler
+        ApiVersion advertised = registry.apiVersions().find(ApiKeys.PRODUCE.id);
+        assertThat(advertised.minVersion()).isZero();
+        assertThat(advertised.maxVersion()).isEqualTo((short) 13);
+        assertThat(registry.handler(ApiKeys.PRODUCE, (short) 2)).isNull();
+        assertThat(registry.handler(ApiKeys.PRODUCE, (short) 0)).isNull();
+        assertThat(registry.handler(ApiKeys.PRODUCE, (short) 3)).isSameAs(produce);
+    }
+
     private static TestHandler<?> handler(ApiKeys key, int min, int max) {
         return new TestHandler<>(key, min, max, (context, request) -> CompletableFuture.completedFuture(null));
     }

@@ -87,6 +87,24 @@ class RequestDecoderTest {
     }
 
     @Test
+    void shouldCloseTheConnectionOnProduceVersionsBelow3AsKafkaDoesThoughApiVersionsAdvertisesThem() {
+        // Given a registry with Produce v3-v13, which advertises Produce from v0 (KAFKA-18659)
+        RequestDecoder withProduce = new RequestDecoder(ApiRegistry.builder()
+            .register(new TestHandler<>(ApiKeys.PRODUCE, 3, 13, (context, request) -> CompletableFuture.completedFuture(null)))
+            .build());
+
+        for (short version = 0; version <= 2; version++) {
+            // When a Produce v0-v2 request arrives (acks, timeout, no topics: all that v0 has)
+            ByteBuffer frame = ByteBuffer.allocate(20).putShort(ApiKeys.PRODUCE.id).putShort(version).putInt(1)
+                .putShort((short) -1).putShort((short) 1).putInt(1000).putInt(0).flip();
+
+            // Then the decoder says to close the connection, as Kafka's socket server does for an unsupported version
+            short v = version;
+            assertThatThrownBy(() -> withProduce.decode(frame)).as("Produce v%d", v).isInstanceOf(InvalidRequestException.class);
+        }
+    }
+
+    @Test
     void shouldAnswerAnUnhandledVersionOfAHandledApiWithThatApisUnsupportedVersionResponse() {
         Decoded decoded = decoder.decode(Frames.request(new MetadataRequestData().setTopics(List.of(
             new MetadataRequestData.MetadataRequestTopic().setName("t"))), (short) 12, 5));

@@ -202,6 +202,26 @@ public final class Partition {
         }
     }
 
+    /**
+     * A fetch that names a replica id reads up to the log end, past the high watermark, and its
+     * fetch offset moves the high watermark and the ISR; any client may put any id in a Fetch.
+     * Without authentication (the security work adds it), a replica fetch is taken only from an
+     * assigned replica other than this broker whose broker is registered now, so that a client
+     * claiming to be a follower reads nothing uncommitted and moves nothing. Kafka's leader
+     * answers a replica it does not know the same way (NOT_LEADER_OR_FOLLOWER, from
+     * {@code Partition.followerReplicaOrThrow}); Kafka does not check registration, but a broker
+     * that is not registered is no ISR member the controller keeps, and its fetcher retries
+     * after {@code replica.fetch.backoff.ms} once it is. Caller holds the read lock.
+     */
+    private void requireFollower(int replicaId) {
+        boolean assigned = replicas.contains(replicaId) && replicaId != localBrokerId;
+        if (!assigned || !registered.test(replicaId)) {
+            throw new NotLeaderOrFollowerException("Replica " + replicaId + " is not recognized as a valid replica of "
+                + topicPartition + " in leader epoch " + leaderEpoch
+                + (assigned ? ": broker " + replicaId + " is not registered" : ": its replicas are " + replicas));
+        }
+    }
+
     // ---------------------------------------------------------------- leader: appends
 
     /**
@@ -405,7 +425,13 @@ public final class Partition {
         }
     }
 
-    /** Reads as leader for a consumer (replicaId -1) or a follower (its broker id, which also records its progress). */
+    /**
+     * Reads as leader for a consumer (replicaId -1) or a follower (its broker id, which also
+     * records its progress).
+     *
+     * @throws NotLeaderOrFollowerException also for a replica id that is not a follower of this
+     *         partition now (see {@link #requireFollower}), before anything is read
+     */
     public FetchDataInfo read(long fetchOffset, int maxBytes, FetchIsolation isolation, boolean minOneMessage,
                               int currentLeaderEpoch, int replicaId) {
         FetchDataInfo info;
@@ -414,6 +440,9 @@ public final class Partition {
         try {
             requireLeader();
             checkLeaderEpoch(currentLeaderEpoch);
+            if (replicaId >= 0) {
+                requireFollower(replicaId);
+            }
             Log l = log;
             leaderLogEnd = l.logEndOffset();
             info = l.read(fetchOffset, maxBytes, isolation, minOneMessage);

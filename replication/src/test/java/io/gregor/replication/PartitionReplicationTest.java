@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.gregor.metadata.PartitionImage;
 import io.gregor.metadata.PartitionState;
 import io.gregor.storage.config.LogConfig;
+import io.gregor.storage.log.FetchIsolation;
 import io.gregor.storage.log.Log;
 import io.gregor.testsupport.ManualTime;
 import io.gregor.storage.util.ThreadPoolScheduler;
@@ -140,6 +141,31 @@ class PartitionReplicationTest {
         registered.add(3);
         followerFetches(3, 8);
         assertThat(proposals).extracting(PartitionState::isr).containsExactly(List.of(1, 2, 3));
+    }
+
+    @Test
+    void shouldRefuseAReplicaFetchFromABrokerThatIsNotAnAssignedReplicaAndMoveNothing() throws Exception {
+        // Given a leader with records only it has
+        leaderOf(List.of(1, 2, 3), Map.of());
+        partition.appendRecordsToLeader(records(6), (short) 1);
+        followerFetches(2, 6);
+
+        // When a client claims replica ids it is not: an unknown broker, this broker, a replica whose broker is not registered
+        registered.remove(3);
+        for (int bogus : List.of(7, ME, 3)) {
+            assertThatThrownBy(() -> partition.read(6, 1000, FetchIsolation.LOG_END, true, 3, bogus))
+                .as("fetch as replica %d", bogus)
+                .isInstanceOf(NotLeaderOrFollowerException.class)
+                .hasMessageContaining("Replica " + bogus + " is not recognized as a valid replica");
+        }
+
+        // Then the high watermark and the ISR did not move, and nothing past the high watermark was read
+        assertThat(partition.highWatermark()).isZero();
+        assertThat(proposals).isEmpty();
+        // while a real follower still moves it
+        registered.add(3);
+        assertThat(partition.read(6, 1000, FetchIsolation.LOG_END, true, 3, 3).records().sizeInBytes()).isZero();
+        assertThat(partition.highWatermark()).isEqualTo(6);
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,19 +172,19 @@ public final class BrokerConfig {
             .define(OFFSETS_RETENTION_MINUTES, INT, 10080, atLeast(1), HIGH, "How long committed offsets of an empty group are kept.")
             .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, LONG, 600000L, atLeast(1), HIGH, "How often expired offsets are removed.")
             .define(OFFSETS_COMMIT_TIMEOUT_MS, INT, 5000, atLeast(1), HIGH, "How long an offset commit waits for replication.")
-            .define(OFFSET_METADATA_MAX_BYTES, INT, 4096, HIGH, "Largest metadata string of a committed offset.")
-            .define(GROUP_MIN_SESSION_TIMEOUT_MS, INT, 6000, MEDIUM, "Smallest session timeout a consumer may ask for.")
-            .define(GROUP_MAX_SESSION_TIMEOUT_MS, INT, 1800000, MEDIUM, "Largest session timeout a consumer may ask for.")
-            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, INT, 3000, MEDIUM,
+            .define(OFFSET_METADATA_MAX_BYTES, INT, 4096, atLeast(0), HIGH, "Largest metadata string of a committed offset.")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS, INT, 6000, atLeast(0), MEDIUM, "Smallest session timeout a consumer may ask for.")
+            .define(GROUP_MAX_SESSION_TIMEOUT_MS, INT, 1800000, atLeast(0), MEDIUM, "Largest session timeout a consumer may ask for.")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, INT, 3000, atLeast(0), MEDIUM,
                 "How long a new group waits for more members before its first rebalance.")
             .define(GROUP_MAX_SIZE, INT, Integer.MAX_VALUE, atLeast(1), MEDIUM, "Most members a group may have.")
             .define(TRANSACTION_STATE_LOG_REPLICATION_FACTOR, SHORT, (short) 3, atLeast(1), HIGH, "Replication factor of __transaction_state.")
             .define(TRANSACTION_STATE_LOG_MIN_ISR, INT, 2, atLeast(1), HIGH, "min.insync.replicas of __transaction_state.")
             .define(CONTROLLED_SHUTDOWN_ENABLE, BOOLEAN, true, MEDIUM, "Move leadership away before shutting down.")
-            .define(REPLICA_LAG_TIME_MAX_MS, LONG, 30000L, HIGH, "A follower that has not caught up for this long leaves the ISR.")
+            .define(REPLICA_LAG_TIME_MAX_MS, LONG, 30000L, atLeast(1), HIGH, "A follower that has not caught up for this long leaves the ISR.")
             .define(REPLICA_FETCH_MAX_BYTES, INT, 1048576, atLeast(0), MEDIUM, "Bytes a follower fetches per partition.")
-            .define(REPLICA_FETCH_WAIT_MAX_MS, INT, 500, HIGH, "Long-poll wait of follower fetches.")
-            .define(REPLICA_FETCH_MIN_BYTES, INT, 1, HIGH, "Minimum bytes of a follower fetch response.")
+            .define(REPLICA_FETCH_WAIT_MAX_MS, INT, 500, atLeast(0), HIGH, "Long-poll wait of follower fetches.")
+            .define(REPLICA_FETCH_MIN_BYTES, INT, 1, atLeast(0), HIGH, "Minimum bytes of a follower fetch response.")
             .define(REPLICA_FETCH_RESPONSE_MAX_BYTES, INT, 10485760, atLeast(0), MEDIUM, "Bytes a follower fetches per request.")
             .define(REPLICA_FETCH_BACKOFF_MS, INT, 1000, atLeast(0), MEDIUM, "Pause after a failed follower fetch.")
             .define(REPLICA_SOCKET_TIMEOUT_MS, INT, 30000, atLeast(1), HIGH, "Socket timeout of follower fetches.")
@@ -275,9 +276,54 @@ public final class BrokerConfig {
                     "only PLAINTEXT listeners are supported by Gregor so far (got " + e.listenerName() + ")");
             }
         }
-        advertisedListeners(listeners);
-        if (logDirs().isEmpty()) {
+        requireDistinctNames(LISTENERS, listeners);
+        requireDistinctNames(ADVERTISED_LISTENERS, advertisedListeners(listeners));
+        List<File> dirs = logDirs();
+        if (dirs.isEmpty()) {
             throw new ConfigException(LOG_DIRS, values.get(LOG_DIRS), "at least one log directory is required");
+        }
+        if (new HashSet<>(dirs).size() != dirs.size()) {
+            throw new ConfigException(LOG_DIRS, originals.get(LOG_DIRS), "a log directory is listed twice");
+        }
+        validatePairs();
+    }
+
+    /** Kafka's "Each listener must have a different name": a name identifies the listener in the metadata. */
+    private void requireDistinctNames(String key, List<Endpoint> endpoints) {
+        Set<String> names = new HashSet<>();
+        for (Endpoint e : endpoints) {
+            if (!names.add(e.listenerName())) {
+                throw new ConfigException(key, originals.getOrDefault(key, String.valueOf(values.get(key))),
+                    "each listener must have a different name, but "
+                    + e.listenerName() + " is given twice");
+            }
+        }
+    }
+
+    /**
+     * Settings that are each valid but contradict each other, refused as Kafka refuses them
+     * (KafkaConfig's and GroupCoordinatorConfig's checks). Kafka allows min.insync.replicas above
+     * default.replication.factor (acks=all then fails on such topics), and so does Gregor.
+     */
+    private void validatePairs() {
+        requireAtMost(GROUP_MIN_SESSION_TIMEOUT_MS, GROUP_MAX_SESSION_TIMEOUT_MS, "the smallest session timeout a member may ask for "
+            + "cannot be above the largest");
+        // A follower's long poll must end before its socket times out, and before it counts as lagging.
+        requireAtMost(REPLICA_FETCH_WAIT_MAX_MS, REPLICA_SOCKET_TIMEOUT_MS, "a follower's fetch would time out while the leader holds it");
+        requireAtMost(REPLICA_FETCH_WAIT_MAX_MS, REPLICA_LAG_TIME_MAX_MS, "followers waiting that long for data would keep leaving the ISR");
+        long dedupe = longValue(LOG_CLEANER_DEDUPE_BUFFER_SIZE);
+        int threads = intValue(LOG_CLEANER_THREADS);
+        if (threads > 0 && dedupe / threads < 1024 * 1024) {
+            throw new ConfigException(LOG_CLEANER_DEDUPE_BUFFER_SIZE, dedupe, "must be at least 1 MiB per cleaner thread ("
+                + LOG_CLEANER_THREADS + "=" + threads + ")");
+        }
+    }
+
+    private void requireAtMost(String smallerKey, String largerKey, String why) {
+        long smaller = longValue(smallerKey);
+        long larger = longValue(largerKey);
+        if (smaller > larger) {
+            throw new ConfigException(smallerKey, values.get(smallerKey), "must not be above " + largerKey + " (" + larger + "): " + why);
         }
     }
 

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The classic group state machine, driven through the coordinator runtime over a real log with a
@@ -338,5 +340,38 @@ class GroupShardTest {
         assertThat(Errors.forCode(answer.errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
         // Before v7 the protocol name is not nullable: a v9-shaped error could not be sent.
         assertThat(org.apache.kafka.common.protocol.MessageUtil.toByteBufferAccessor(answer, v6).buffer().remaining()).isPositive();
+    }
+
+    /** Joins a new dynamic member at {@code version}: in one step before v4, through KIP-394's two steps from v4. */
+    private CompletableFuture<JoinGroupResponseData> joinAt(short version, String clientId) {
+        if (version < 4) {
+            return shard.joinGroup(join("", null), version, clientId, "/127.0.0.1");
+        }
+        JoinGroupResponseData first = shard.joinGroup(join("", null), version, clientId, "/127.0.0.1").join();
+        assertThat(Errors.forCode(first.errorCode())).isEqualTo(Errors.MEMBER_ID_REQUIRED);
+        return shard.joinGroup(join(first.memberId(), null), version, clientId, "/127.0.0.1");
+    }
+
+    @ParameterizedTest(name = "JoinGroup v{0}")
+    @ValueSource(shorts = {2, 3, 4, 5, 6})
+    void shouldAnswerAWaitingJoinInTheShapeOfItsMembersVersion(short version) {
+        // Given a stable group of one member that joined at this version (librdkafka's are v2-v5)
+        JoinGroupResponseData a = joinAt(version, "a").join();
+        assertThat(Errors.forCode(a.errorCode())).isEqualTo(Errors.NONE);
+        sync(a, Map.of(a.memberId(), new byte[] {1}));
+
+        // When a second member joins, its join waits for the first to rejoin, and the first does
+        CompletableFuture<JoinGroupResponseData> b = joinAt(version, "b");
+        assertThat(b).isNotDone();
+        JoinGroupResponseData aAgain = shard.joinGroup(join(a.memberId(), null), version, "a", "/127.0.0.1").join();
+
+        // Then both answers, the one that waited included, can be sent at that version
+        for (JoinGroupResponseData answer : List.of(aAgain, b.join())) {
+            assertThat(Errors.forCode(answer.errorCode())).isEqualTo(Errors.NONE);
+            assertThat(answer.generationId()).isEqualTo(2);
+            assertThat(org.apache.kafka.common.protocol.MessageUtil.toByteBufferAccessor(answer, version).buffer().remaining())
+                .as("v%d encoding of %s", version, answer).isPositive();
+        }
+        assertThat(aAgain.members()).hasSize(2);
     }
 }

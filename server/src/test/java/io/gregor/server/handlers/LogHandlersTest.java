@@ -151,6 +151,43 @@ class LogHandlersTest {
     }
 
     @Test
+    void shouldRefuseAFetchClaimingAReplicaIdOfNoFollowerWithoutReadingPastOrMovingTheHighWatermark() throws Exception {
+        // Given topic r on brokers 0 (leader) and 1, both in sync, with three records only the leader has
+        broker.createTopic("r", Map.of(0, List.of(0, 1)));
+        produce("r", 0, (short) 1, "a", "b", "c");
+        FetchHandler handler = new FetchHandler(broker.metadata, replicas);
+
+        // When clients claim to be replica 5 (no broker), 0 (the leader itself), and, in v15's replica state, 5 again
+        List<FetchResponseData.PartitionData> bogus = new ArrayList<>();
+        for (int replicaId : List.of(5, 0)) {
+            bogus.add(answer(handler.handle(broker.context(ApiKeys.FETCH, FETCH_V12, eventLoop), replicaFetch("r", 3, replicaId)),
+                FetchResponseData.class).responses().get(0).partitions().get(0));
+        }
+        FetchRequestData v15 = replicaFetch("r", 3, -1).setReplicaState(new FetchRequestData.ReplicaState().setReplicaId(5).setReplicaEpoch(1));
+        bogus.add(answer(handler.handle(broker.context(ApiKeys.FETCH, (short) 15, eventLoop),
+            v15.setTopics(List.of(v15.topics().get(0).setTopicId(broker.topic("r").id())))), FetchResponseData.class)
+            .responses().get(0).partitions().get(0));
+
+        // Then each gets NOT_LEADER_OR_FOLLOWER, as Kafka answers a replica it does not know, and no records
+        assertThat(bogus).allSatisfy(data -> {
+            assertThat(data.errorCode()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
+            assertThat(data.records().sizeInBytes()).isZero();
+        });
+        // and the high watermark stayed where the real follower left it
+        FetchResponseData.PartitionData consumer = answer(handler.handle(broker.context(ApiKeys.FETCH, FETCH_V12, eventLoop),
+            replicaFetch("r", 0, -1)), FetchResponseData.class).responses().get(0).partitions().get(0);
+        assertThat(consumer.highWatermark()).isZero();
+
+        // When the real follower, broker 1, fetches from the log end
+        FetchResponseData.PartitionData follower = answer(handler.handle(broker.context(ApiKeys.FETCH, FETCH_V12, eventLoop),
+            replicaFetch("r", 3, 1)), FetchResponseData.class).responses().get(0).partitions().get(0);
+
+        // Then it is answered, and the high watermark moves to what it has
+        assertThat(follower.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(follower.highWatermark()).isEqualTo(3);
+    }
+
+    @Test
     void shouldRefuseFetchSessionsAndUnknownTopicIds() throws Exception {
         assertThat(fetch(fetchRequest(0, 0, 0).setSessionId(5)).errorCode()).isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND.code());
 
@@ -269,6 +306,13 @@ class LogHandlersTest {
         return new FetchRequestData().setReplicaId(-1).setMaxWaitMs(maxWaitMs).setMinBytes(1).setMaxBytes(1 << 20)
             .setTopics(List.of(new FetchRequestData.FetchTopic().setTopic("t").setPartitions(List.of(
                 new FetchRequestData.FetchPartition().setPartition(partition).setFetchOffset(offset).setPartitionMaxBytes(1 << 20)
+                    .setCurrentLeaderEpoch(-1)))));
+    }
+
+    private static FetchRequestData replicaFetch(String topic, long offset, int replicaId) {
+        return new FetchRequestData().setReplicaId(replicaId).setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
+            .setTopics(List.of(new FetchRequestData.FetchTopic().setTopic(topic).setPartitions(List.of(
+                new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(offset).setPartitionMaxBytes(1 << 20)
                     .setCurrentLeaderEpoch(-1)))));
     }
 

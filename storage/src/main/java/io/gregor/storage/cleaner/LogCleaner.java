@@ -52,7 +52,8 @@ public final class LogCleaner implements AutoCloseable {
         this.logDirs = logDirs;
         this.time = time;
         for (File dir : logDirs) {
-            cleanPoints.putAll(new OffsetCheckpointFile(new File(dir, CHECKPOINT_FILE)).read());
+            cleanPoints.putAll(new OffsetCheckpointFile(new File(dir, CHECKPOINT_FILE))
+                .readIfValid("the compacted logs of " + dir + " are cleaned again from their start").orElse(Map.of()));
         }
     }
 

@@ -177,6 +177,23 @@ public final class LogConfig {
         return (String) values.get(COMPRESSION_TYPE);
     }
 
+    public int gzipLevel() {
+        return (Integer) values.get(COMPRESSION_GZIP_LEVEL);
+    }
+
+    public int lz4Level() {
+        return (Integer) values.get(COMPRESSION_LZ4_LEVEL);
+    }
+
+    public int zstdLevel() {
+        return (Integer) values.get(COMPRESSION_ZSTD_LEVEL);
+    }
+
+    /** The largest decompressed record body of a compressed batch (Kafka's {@code max.decompressed.message.bytes}). */
+    public int maxDecompressedMessageBytes() {
+        return (Integer) values.get(MAX_DECOMPRESSED_MESSAGE_BYTES);
+    }
+
     @Override
     public String toString() {
         return "LogConfig" + overrides;

@@ -26,6 +26,10 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 public final class TopicConfigDef {
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String COMPRESSION_GZIP_LEVEL = "compression.gzip.level";
+    public static final String COMPRESSION_LZ4_LEVEL = "compression.lz4.level";
+    public static final String COMPRESSION_ZSTD_LEVEL = "compression.zstd.level";
+    public static final String MAX_DECOMPRESSED_MESSAGE_BYTES = "max.decompressed.message.bytes";
     public static final String DELETE_RETENTION_MS = "delete.retention.ms";
     public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
     public static final String FLUSH_MESSAGES = "flush.messages";
@@ -103,16 +107,18 @@ public final class TopicConfigDef {
         .define(COMPRESSION_TYPE, STRING, "producer",
             ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), MEDIUM,
             "Final compression of the topic's batches; producer keeps what the producer sent.")
-        .define("compression.gzip.level", INT, -1, ConfigDef.LambdaValidator.with(
+        .define(COMPRESSION_GZIP_LEVEL, INT, -1, ConfigDef.LambdaValidator.with(
                 (name, value) -> {
                     int level = (Integer) value;
                     if (level != -1 && (level < 1 || level > 9)) {
                         throw new org.apache.kafka.common.config.ConfigException(name, value, "must be -1 or between 1 and 9");
                     }
                 }, () -> "[1,...,9] or -1"), MEDIUM,
-            "Compression level for gzip.")
-        .define("compression.lz4.level", INT, 9, between(1, 17), MEDIUM, "Compression level for lz4.")
-        .define("compression.zstd.level", INT, 3, between(-131072, 22), MEDIUM, "Compression level for zstd.")
+            "Compression level for gzip, used when compression.type is gzip and the broker recompresses (KIP-390).")
+        .define(COMPRESSION_LZ4_LEVEL, INT, 9, between(1, 17), MEDIUM,
+            "Compression level for lz4, used when compression.type is lz4 and the broker recompresses (KIP-390).")
+        .define(COMPRESSION_ZSTD_LEVEL, INT, 3, between(-131072, 22), MEDIUM,
+            "Compression level for zstd, used when compression.type is zstd and the broker recompresses (KIP-390).")
         .define(PREALLOCATE, BOOLEAN, false, MEDIUM,
             "Accepted for compatibility; Gregor does not preallocate segment files.")
         .define(MESSAGE_TIMESTAMP_TYPE, STRING, "CreateTime", ValidString.in("CreateTime", "LogAppendTime"), MEDIUM,
@@ -121,8 +127,11 @@ public final class TopicConfigDef {
             "How far in the past a CreateTime timestamp may be.")
         .define(MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, 3600000L, atLeast(0), MEDIUM,
             "How far in the future a CreateTime timestamp may be.")
-        .define("max.decompressed.message.bytes", INT, 2147483639, between(1, 2147483639), MEDIUM,
-            "Largest decompressed size of a batch the broker accepts when it has to decompress it.")
+        // Kafka 4.4's topic config of this name (TopicConfig.MAX_DECOMPRESSED_MESSAGE_BYTES_CONFIG, its broker
+        // synonym has the same name), with Kafka's meaning and default: a bound per record, not per batch.
+        .define(MAX_DECOMPRESSED_MESSAGE_BYTES, INT, 2147483639, between(1, 2147483639), MEDIUM,
+            "Largest decompressed size of a single record in a compressed batch; a produced record above it is rejected"
+                + " (INVALID_RECORD). The default sets no limit beyond what the broker could allocate.")
         .define("leader.replication.throttled.replicas", LIST, "", MEDIUM,
             "Replicas whose leader-side replication is throttled, as partition:broker pairs or *.")
         .define("follower.replication.throttled.replicas", LIST, "", MEDIUM,
@@ -149,7 +158,7 @@ public final class TopicConfigDef {
         m.put(RETENTION_MS, List.of(new Synonym("log.retention.ms", IDENTITY), new Synonym("log.retention.minutes", MINUTES),
             new Synonym("log.retention.hours", HOURS)));
         m.put(MAX_MESSAGE_BYTES, List.of(new Synonym("message.max.bytes", IDENTITY)));
-        m.put("max.decompressed.message.bytes", List.of(new Synonym("max.decompressed.message.bytes", IDENTITY)));
+        m.put(MAX_DECOMPRESSED_MESSAGE_BYTES, List.of(new Synonym(MAX_DECOMPRESSED_MESSAGE_BYTES, IDENTITY)));
         m.put(INDEX_INTERVAL_BYTES, List.of(new Synonym("log.index.interval.bytes", IDENTITY)));
         m.put(DELETE_RETENTION_MS, List.of(new Synonym("log.cleaner.delete.retention.ms", IDENTITY)));
         m.put(MIN_COMPACTION_LAG_MS, List.of(new Synonym("log.cleaner.min.compaction.lag.ms", IDENTITY)));
@@ -160,9 +169,9 @@ public final class TopicConfigDef {
         m.put(UNCLEAN_LEADER_ELECTION_ENABLE, List.of(new Synonym("unclean.leader.election.enable", IDENTITY)));
         m.put(MIN_IN_SYNC_REPLICAS, List.of(new Synonym("min.insync.replicas", IDENTITY)));
         m.put(COMPRESSION_TYPE, List.of(new Synonym("compression.type", IDENTITY)));
-        m.put("compression.gzip.level", List.of(new Synonym("compression.gzip.level", IDENTITY)));
-        m.put("compression.lz4.level", List.of(new Synonym("compression.lz4.level", IDENTITY)));
-        m.put("compression.zstd.level", List.of(new Synonym("compression.zstd.level", IDENTITY)));
+        m.put(COMPRESSION_GZIP_LEVEL, List.of(new Synonym(COMPRESSION_GZIP_LEVEL, IDENTITY)));
+        m.put(COMPRESSION_LZ4_LEVEL, List.of(new Synonym(COMPRESSION_LZ4_LEVEL, IDENTITY)));
+        m.put(COMPRESSION_ZSTD_LEVEL, List.of(new Synonym(COMPRESSION_ZSTD_LEVEL, IDENTITY)));
         m.put(PREALLOCATE, List.of(new Synonym("log.preallocate", IDENTITY)));
         m.put(MESSAGE_TIMESTAMP_TYPE, List.of(new Synonym("log.message.timestamp.type", IDENTITY)));
         m.put(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, List.of(new Synonym("log.message.timestamp.before.max.ms", IDENTITY)));

@@ -1,5 +1,6 @@
 package io.gregor.storage.epoch;
 
+import io.gregor.storage.util.CheckpointLines;
 import java.io.BufferedWriter;
 import java.io.File;
 import java.io.FileOutputStream;
@@ -11,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which leader epoch wrote which offsets (KIP-101): an ordered list of (epoch, start offset),
@@ -32,6 +35,7 @@ import java.util.List;
  * the batches themselves. Truncations are fsynced at once, so that a removed epoch never returns.
  */
 public final class LeaderEpochCache {
+    private static final Logger log = LoggerFactory.getLogger(LeaderEpochCache.class);
     public static final String FILE_NAME = "leader-epoch-checkpoint";
     public static final int UNDEFINED_EPOCH = -1;
     public static final long UNDEFINED_OFFSET = -1L;
@@ -51,21 +55,18 @@ public final class LeaderEpochCache {
         load();
     }
 
+    /**
+     * Reads the file. A damaged one (Kafka's reader refuses it as well) is read as empty with a
+     * warning naming the file and the line: the log loader then rebuilds the epochs from the
+     * batches' partition leader epochs, which is what the file records.
+     */
     private void load() {
-        if (!file.exists()) {
-            return;
-        }
         try {
-            List<String> lines = Files.readAllLines(file.toPath(), StandardCharsets.UTF_8);
-            if (lines.size() < 2) {
-                return;
+            for (String[] entry : CheckpointLines.read(file, 2, 2)) {
+                add(new EpochEntry(Integer.parseInt(entry[0]), Long.parseLong(entry[1])));
             }
-            int count = Integer.parseInt(lines.get(1).trim());
-            for (int i = 0; i < count && i + 2 < lines.size(); i++) {
-                String[] parts = lines.get(i + 2).trim().split("\\s+");
-                add(new EpochEntry(Integer.parseInt(parts[0]), Long.parseLong(parts[1])));
-            }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | NumberFormatException e) {
+            log.warn("{}; the leader epochs of {} are rebuilt from its record batches", e.getMessage(), file.getParentFile());
             entries.clear();
         }
         latest = latestOf(entries);

@@ -124,6 +124,11 @@ abstract class AbstractIndex implements Closeable {
         file = target;
     }
 
+    /** Releases the mapping without touching the file. Nobody may read the index afterwards. */
+    void unmap() {
+        Mmaps.unmap(mmap);
+    }
+
     boolean deleteIfExists() throws IOException {
         Mmaps.unmap(mmap);
         return Files.deleteIfExists(file.toPath());

@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -551,21 +552,37 @@ public final class Log implements ReadableLog, Closeable {
         }
     }
 
-    /** Closes without flushing and deletes the whole partition directory (topic deletion). */
-    public void closeAndDelete() throws IOException {
+    /**
+     * First step of deleting the partition (topic deleted, replica moved away): stops appends,
+     * flushes and the cleaner's swaps, and renames the partition directory to {@code target}, so
+     * that a new log of the same partition starts in a fresh directory at once. Reads that hold a
+     * segment (an index lookup, a {@link FileRecordsSlice} being sent) go on: the open channels
+     * and index mappings follow the renamed files until {@link #deleteRenamed} releases them.
+     *
+     * @throws IOException if the directory cannot be renamed; the log is closed to appends anyway
+     */
+    public void renameForDeletion(File target) throws IOException {
+        markClosed();
+        synchronized (state.lock) {
+            Files.move(state.dir().toPath(), target.toPath(), StandardCopyOption.ATOMIC_MOVE);
+            state.dir(target);
+        }
+    }
+
+    /**
+     * Second step, {@code file.delete.delay.ms} after {@link #renameForDeletion}: closes the
+     * channels, unmaps the indexes and deletes the renamed directory. The segments' own file
+     * names still point at the old directory, where a new log of the partition may live now, so
+     * nothing here goes by them.
+     */
+    public void deleteRenamed() throws IOException {
         markClosed();
         synchronized (state.lock) {
             for (LogSegment segment : state.segments().all()) {
-                segment.delete();
+                segment.release();
             }
             state.segments().clear();
-            File[] rest = state.dir().listFiles();
-            if (rest != null) {
-                for (File f : rest) {
-                    Files.deleteIfExists(f.toPath());
-                }
-            }
-            Files.deleteIfExists(state.dir().toPath());
+            LogFiles.deleteRecursively(state.dir());
         }
     }
 

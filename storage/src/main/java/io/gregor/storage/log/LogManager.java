@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,7 +53,6 @@ public final class LogManager implements Closeable {
     private static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
     private static final String LOG_START_CHECKPOINT = "log-start-offset-checkpoint";
     private static final String HIGH_WATERMARK_CHECKPOINT = "replication-offset-checkpoint";
-    private static final String DELETE_DIR_SUFFIX = "-delete";
 
     /** Broker-level settings of the log manager (Kafka's names in the comments). */
     public record Config(List<File> logDirs,
@@ -71,11 +71,14 @@ public final class LogManager implements Closeable {
     private final Time time;
     private final Scheduler scheduler;
     private final ConcurrentHashMap<TopicPartition, Log> logs = new ConcurrentHashMap<>();
+    /** Logs renamed for deletion whose delay has not passed yet; {@link #close} deletes them. */
+    private final Set<Log> pendingDeletion = ConcurrentHashMap.newKeySet();
     private final Map<File, FileChannel> lockChannels = new HashMap<>();
     private final List<FileLock> locks = new ArrayList<>();
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private volatile boolean closed;
     private LogCleaner cleaner;
+    private Thread codecLoader;
 
     public LogManager(Config config, Function<String, LogConfig> topicConfigs, Time time, Scheduler scheduler) {
         this.config = config;
@@ -86,6 +89,13 @@ public final class LogManager implements Closeable {
 
     /** Locks the directories and loads (recovering where needed) every partition log in them. */
     public void startup() throws IOException {
+        // Off the start's path: nothing produces before the broker is ready, which takes longer.
+        codecLoader = Threads.daemon("gregor-codec-loader", () -> {
+            for (String codec : RecordWalk.loadCodecs()) {
+                log.warn("Compression codec {} cannot be loaded; batches using it will be refused", codec);
+            }
+        });
+        codecLoader.start();
         for (File dir : config.logDirs()) {
             Files.createDirectories(dir.toPath());
             lockDir(dir);
@@ -96,18 +106,30 @@ public final class LogManager implements Closeable {
             List<Future<Log>> loading = new ArrayList<>();
             for (File dir : config.logDirs()) {
                 File marker = new File(dir, CLEAN_SHUTDOWN_FILE);
-                boolean clean = marker.exists();
-                Map<TopicPartition, Long> recoveryPoints = new OffsetCheckpointFile(new File(dir, RECOVERY_POINT_CHECKPOINT)).read();
-                Map<TopicPartition, Long> logStarts = new OffsetCheckpointFile(new File(dir, LOG_START_CHECKPOINT)).read();
-                Map<TopicPartition, Long> highWatermarks = new OffsetCheckpointFile(new File(dir, HIGH_WATERMARK_CHECKPOINT)).read();
+                // A damaged checkpoint falls back on the safe side, with a warning naming the file and the line.
+                Optional<Map<TopicPartition, Long>> recoveryRead = new OffsetCheckpointFile(new File(dir, RECOVERY_POINT_CHECKPOINT))
+                    .readIfValid("every log of " + dir + " is recovered from its first segment");
+                boolean clean = marker.exists() && recoveryRead.isPresent();
+                Map<TopicPartition, Long> recoveryPoints = recoveryRead.orElse(Map.of());
+                Map<TopicPartition, Long> logStarts = new OffsetCheckpointFile(new File(dir, LOG_START_CHECKPOINT))
+                    .readIfValid("the logs of " + dir + " start at their first segment's base offset").orElse(Map.of());
+                Map<TopicPartition, Long> highWatermarks = new OffsetCheckpointFile(new File(dir, HIGH_WATERMARK_CHECKPOINT))
+                    .readIfValid("the high watermarks of " + dir + " start at the log start offsets, and grow again as the replicas"
+                        + " confirm their records").orElse(Map.of());
                 int loadingBefore = loading.size();
                 File[] children = dir.listFiles(File::isDirectory);
                 if (children == null) {
                     continue;
                 }
                 for (File child : children) {
-                    if (child.getName().endsWith(DELETE_DIR_SUFFIX)) {
-                        deleteDirectory(child);
+                    if (LogFiles.isDeleteDir(child.getName())) {
+                        // A deletion the last run did not finish; nobody reads it now.
+                        try {
+                            LogFiles.deleteRecursively(child);
+                            log.info("Deleted {}, a partition directory whose deletion the last run did not finish", child);
+                        } catch (IOException e) {
+                            log.warn("Could not delete {}: {}", child, e.toString());
+                        }
                         continue;
                     }
                     TopicPartition tp = parseDirName(child.getName());
@@ -227,7 +249,14 @@ public final class LogManager implements Closeable {
             .orElse(config.logDirs().get(0));
     }
 
-    /** Removes a log (topic deleted or replica moved away) and deletes its files in the background. */
+    /**
+     * Removes a log (topic deleted, replica moved away, or an earlier topic's log in the way) as
+     * Kafka does: its directory is renamed to {@link LogFiles#deleteDirName} at once, so that a
+     * new log of the partition can be created right away in a fresh directory, and is deleted
+     * {@code file.delete.delay.ms} later (the topic's, 60 s by default), once the reads that
+     * still hold its segments have finished. Unmapping an index while a lookup reads it would
+     * crash the JVM. A start deletes what a stop left of such directories.
+     */
     public void deleteLog(TopicPartition tp) {
         Log removed = logs.remove(tp);
         if (removed == null) {
@@ -236,14 +265,29 @@ public final class LogManager implements Closeable {
         if (cleaner != null) {
             cleaner.remove(tp);
         }
-        scheduler.scheduleOnce("delete-log-" + tp, () -> {
-            try {
-                removed.closeAndDelete();
-                log.info("Deleted log for {}", tp);
-            } catch (IOException e) {
-                log.warn("Could not delete log directory {}: {}", removed.dir(), e.toString());
-            }
-        }, 0);
+        File renamed = new File(removed.dir().getParentFile(), LogFiles.deleteDirName(tp.topic(), tp.partition()));
+        try {
+            removed.renameForDeletion(renamed);
+        } catch (IOException e) {
+            // Deleting in place later could delete a new log of the partition; deleting now risks a running read.
+            log.error("Could not rename {} for deletion ({}); deleting it now", removed.dir(), e.toString());
+            deleteNow(tp, removed);
+            return;
+        }
+        pendingDeletion.add(removed);
+        scheduler.scheduleOnce("delete-log-" + tp, () -> deleteNow(tp, removed), removed.config().fileDeleteDelayMs());
+    }
+
+    private void deleteNow(TopicPartition tp, Log removed) {
+        if (!pendingDeletion.remove(removed) && !removed.dir().exists()) {
+            return;
+        }
+        try {
+            removed.deleteRenamed();
+            log.info("Deleted log for {} ({})", tp, removed.dir().getName());
+        } catch (IOException e) {
+            log.warn("Could not delete log directory {}: {}", removed.dir(), e.toString());
+        }
     }
 
     public void updateTopicConfig(String topic, LogConfig logConfig) {
@@ -309,11 +353,22 @@ public final class LogManager implements Closeable {
             return;
         }
         closed = true;
+        if (codecLoader != null) {
+            try {
+                codecLoader.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (cleaner != null) {
             cleaner.close();
         }
         for (ScheduledFuture<?> task : tasks) {
             task.cancel(false);
+        }
+        for (Log pending : new ArrayList<>(pendingDeletion)) {
+            // Nothing reads any more; what is not deleted now, the next start deletes.
+            deleteNow(pending.topicPartition(), pending);
         }
         IOException failure = null;
         for (Log l : logs.values()) {
@@ -338,22 +393,6 @@ public final class LogManager implements Closeable {
         }
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private static void deleteDirectory(File dir) {
-        File[] files = dir.listFiles();
-        if (files != null) {
-            for (File f : files) {
-                if (f.isDirectory()) {
-                    deleteDirectory(f);
-                } else if (!f.delete()) {
-                    log.warn("Could not delete {}", f);
-                }
-            }
-        }
-        if (!dir.delete()) {
-            log.warn("Could not delete {}", dir);
         }
     }
 }

@@ -486,6 +486,16 @@ public final class LogSegment implements Closeable {
         Files.deleteIfExists(logFile.toPath());
     }
 
+    /**
+     * Closes the channel and unmaps the indexes without touching the files (their directory was
+     * renamed for deletion, and the old names may belong to a new log by now).
+     */
+    void release() throws IOException {
+        channel.close();
+        offsetIndex.unmap();
+        timeIndex.unmap();
+    }
+
     @Override
     public void close() throws IOException {
         if (channel.isOpen()) {

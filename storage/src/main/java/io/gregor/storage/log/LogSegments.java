@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * after its base offset; the last segment is the active one and takes the appends. From the
  * moment {@link LogLoader} has filled it, the set is never empty, except inside
  * {@link LogTruncation#truncateFullyAndStartAt} (under the log's lock) and after
- * {@link Log#closeAndDelete}.
+ * {@link Log#deleteRenamed}.
  *
  * <p>Removal ({@link #removeAndDeleteLater}): the segment leaves the map, its files are renamed
  * to {@code .deleted}, and it is closed and deleted after {@code file.delete.delay.ms}. A reader

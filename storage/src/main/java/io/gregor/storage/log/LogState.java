@@ -30,7 +30,7 @@ import org.apache.kafka.common.utils.Time;
 final class LogState {
     final Object lock = new Object();
     private final TopicPartition topicPartition;
-    private final File dir;
+    private volatile File dir;
     private final Time time;
     private final Scheduler scheduler;
     private final LogSegments segments;
@@ -60,6 +60,11 @@ final class LogState {
 
     File dir() {
         return dir;
+    }
+
+    /** The directory was renamed (for deletion). Caller holds the lock. */
+    void dir(File renamed) {
+        this.dir = renamed;
     }
 
     Time time() {

@@ -28,14 +28,15 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  * magic v2; framing (at least the 61-byte header, within the request); base offset 0; size
  * within {@code max.message.bytes}; CRC, before any field the CRC covers is believed;
  * record count consistent with the offset delta; no control batches from clients; a sequence
- * number on every idempotent batch; a known compression codec; timestamps; keys on compacted
- * topics. Uncompressed batches are walked record by record in place (no allocation) to check
- * framing, offset deltas, keys on compacted topics and timestamps. Compressed batches are
- * decompressed only when a per-record check needs it: keys on compacted topics, or timestamps
- * when {@code message.timestamp.before.max.ms} is set (the header's max timestamp bounds every
- * record from above, nothing in the header bounds them from below). Otherwise their first and max
- * timestamps are checked. A topic whose {@code compression.type} names another codec gets the
- * batches rebuilt, and the rebuilt batches must fit {@code max.message.bytes} too.
+ * number on every idempotent batch; a known compression codec; the timestamp type. Then every
+ * record of every batch, compressed or not, is walked ({@link RecordWalk}: framing, offset
+ * deltas, the record count, nothing after the last record, for compressed batches each record's
+ * decompressed length against {@code max.decompressed.message.bytes}), checking each record's
+ * timestamp against {@code message.timestamp.before/after.max.ms} and, on compacted topics, its
+ * key. A compressed batch is decompressed as a stream and its keys and values skipped, never
+ * held. A topic whose {@code compression.type} names another codec gets the batches rebuilt
+ * with that codec at the topic's {@code compression.<codec>.level} (KIP-390), and the rebuilt
+ * batches must fit {@code max.message.bytes} too.
  *
  * <p>Errors: damage the CRC can detect is {@link CorruptRecordException} (CORRUPT_MESSAGE, which
  * producers retry); bytes that pass the CRC but break the format or the rules are what the client
@@ -94,10 +95,11 @@ public final class RecordValidator {
             }
             CompressionType compression = compression(buf, at);
             LogConfig timestampConfig = checkTimestampType(buf, at, config, nowMs) ? config : null;
+            RecordWalk.RecordVisitor checks = recordChecks(buf, at, config.compact(), timestampConfig, nowMs);
             if (compression == CompressionType.NONE) {
-                walkUncompressed(buf, at, size, recordCount, config.compact(), timestampConfig, nowMs);
+                RecordWalk.uncompressed(buf, at, size, recordCount, checks);
             } else {
-                checkCompressed(batch, buf, at, config.compact(), timestampConfig, nowMs);
+                RecordWalk.compressed(buf, at, size, compression, recordCount, config.maxDecompressedMessageBytes(), checks);
             }
             if (!"producer".equals(targetCompression) && !compressionName(compression).equals(targetCompression)) {
                 recompress = true;
@@ -164,28 +166,23 @@ public final class RecordValidator {
         return true;
     }
 
-    /** Checks a compressed batch, decompressing it only when a per-record check needs it. */
-    private static void checkCompressed(MutableRecordBatch batch, ByteBuffer buf, int at, boolean requireKey,
-                                        LogConfig timestampConfig, long nowMs) {
-        boolean perRecordTimestamps = timestampConfig != null && timestampConfig.timestampBeforeMaxMs() != Long.MAX_VALUE;
-        if (timestampConfig != null && !perRecordTimestamps) {
-            checkTimestamp(BatchHeader.baseTimestamp(buf, at), timestampConfig, nowMs);
-            checkTimestamp(BatchHeader.maxTimestamp(buf, at), timestampConfig, nowMs);
+    private static final RecordWalk.RecordVisitor NO_CHECKS = (index, timestampDelta, hasKey) -> { };
+
+    /** The per-record checks of this topic: keys on compacted topics, timestamps within the window. */
+    private static RecordWalk.RecordVisitor recordChecks(ByteBuffer buf, int at, boolean requireKey, LogConfig timestampConfig,
+                                                         long nowMs) {
+        if (!requireKey && timestampConfig == null) {
+            return NO_CHECKS;
         }
-        if (!requireKey && !perRecordTimestamps) {
-            return;
-        }
-        try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
-            while (it.hasNext()) {
-                Record record = it.next();
-                if (requireKey && !record.hasKey()) {
-                    throw new InvalidRecordException("Compacted topic cannot accept message without key");
-                }
-                if (perRecordTimestamps) {
-                    checkTimestamp(record.timestamp(), timestampConfig, nowMs);
-                }
+        long baseTimestamp = BatchHeader.baseTimestamp(buf, at);
+        return (index, timestampDelta, hasKey) -> {
+            if (requireKey && !hasKey) {
+                throw new InvalidRecordException("Compacted topic cannot accept message without key");
             }
-        }
+            if (timestampConfig != null) {
+                checkTimestamp(baseTimestamp + timestampDelta, timestampConfig, nowMs);
+            }
+        };
     }
 
     private static String compressionName(CompressionType type) {
@@ -212,92 +209,21 @@ public final class RecordValidator {
         }
     }
 
-    /**
-     * Walks the records of an uncompressed batch in place: each record's length must frame it
-     * exactly, offset deltas must count 0, 1, 2, ..., and the records must fill the batch.
-     */
-    private static void walkUncompressed(ByteBuffer buf, int at, int size, int recordCount, boolean requireKey,
-                                         LogConfig timestampConfig, long nowMs) {
-        int end = at + size;
-        long baseTimestamp = BatchHeader.baseTimestamp(buf, at);
-        int[] cursor = {at + BatchHeader.SIZE};
-        for (int i = 0; i < recordCount; i++) {
-            int length = readVarint(buf, cursor, end);
-            int recordStart = cursor[0];
-            int recordEnd = recordStart + length;
-            if (length <= 0 || recordEnd > end) {
-                throw new InvalidRecordException("Record " + i + " of a batch has invalid length " + length);
-            }
-            cursor[0]++; // attributes
-            long timestampDelta = readVarlong(buf, cursor, recordEnd);
-            int offsetDelta = readVarint(buf, cursor, recordEnd);
-            if (offsetDelta != i) {
-                throw new InvalidRecordException("Record " + i + " of a batch has offset delta " + offsetDelta);
-            }
-            int keyLength = readVarint(buf, cursor, recordEnd);
-            if (keyLength < 0) {
-                if (requireKey) {
-                    throw new InvalidRecordException("Compacted topic cannot accept message without key");
-                }
-            } else {
-                cursor[0] += keyLength;
-            }
-            if (timestampConfig != null) {
-                checkTimestamp(baseTimestamp + timestampDelta, timestampConfig, nowMs);
-            }
-            if (cursor[0] > recordEnd) {
-                throw new InvalidRecordException("Record " + i + " of a batch overruns its length");
-            }
-            cursor[0] = recordEnd;
-        }
-        if (cursor[0] != end) {
-            throw new InvalidRecordException("Record batch has " + (end - cursor[0]) + " bytes after its last record");
-        }
-    }
-
-    static int readVarint(ByteBuffer buf, int[] cursor, int limit) {
-        int value = 0;
-        int shift = 0;
-        int i = cursor[0];
-        while (true) {
-            if (i >= limit || shift > 28) {
-                throw new InvalidRecordException("Malformed varint in a record");
-            }
-            byte b = buf.get(i++);
-            value |= (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                break;
-            }
-            shift += 7;
-        }
-        cursor[0] = i;
-        return (value >>> 1) ^ -(value & 1);
-    }
-
-    static long readVarlong(ByteBuffer buf, int[] cursor, int limit) {
-        long value = 0;
-        int shift = 0;
-        int i = cursor[0];
-        while (true) {
-            if (i >= limit || shift > 63) {
-                throw new InvalidRecordException("Malformed varlong in a record");
-            }
-            byte b = buf.get(i++);
-            value |= (long) (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                break;
-            }
-            shift += 7;
-        }
-        cursor[0] = i;
-        return (value >>> 1) ^ -(value & 1);
+    /** The topic's {@code compression.type} at its {@code compression.gzip/lz4/zstd.level} (KIP-390). */
+    static Compression targetCompression(LogConfig config) {
+        return switch (config.compressionType()) {
+            case "gzip" -> Compression.gzip().level(config.gzipLevel()).build();
+            case "lz4" -> Compression.lz4().level(config.lz4Level()).build();
+            case "zstd" -> Compression.zstd().level(config.zstdLevel()).build();
+            case "snappy" -> Compression.snappy().build();
+            default -> Compression.NONE;
+        };
     }
 
     /** Rebuilds batches with the topic's {@code compression.type}, keeping producer fields and timestamps. */
     private static MemoryRecords recompress(MemoryRecords records, LogConfig config) {
         String type = config.compressionType();
-        Compression compression = "uncompressed".equals(type) ? Compression.NONE
-            : Compression.of(CompressionType.forName(type)).build();
+        Compression compression = targetCompression(config);
         List<ByteBuffer> rebuilt = new ArrayList<>();
         int total = 0;
         for (MutableRecordBatch batch : records.batches()) {

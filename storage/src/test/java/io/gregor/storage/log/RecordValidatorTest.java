@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gregor.storage.config.LogConfig;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.common.InvalidRecordException;
@@ -19,10 +24,15 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.utils.internals.ByteBufferOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every way a produce request's records are rejected, with the exception and the error code the
@@ -74,6 +84,37 @@ class RecordValidatorTest {
             at += 1 + (buf.get(at) >> 1);
         }
         return at;
+    }
+
+    /**
+     * The records of the uncompressed batch {@code batch}, as they are (a test may have broken
+     * them), compressed with {@code codec} under a copy of its header with the codec and a valid
+     * CRC: bytes a producer could send, which only the walk over the records can find fault with.
+     */
+    private static MemoryRecords compressedByHand(MemoryRecords batch, String codec) throws IOException {
+        Compression compression = Compression.of(CompressionType.forName(codec)).build();
+        ByteBuffer src = batch.buffer().duplicate();
+        byte[] records = new byte[src.remaining() - BatchHeader.SIZE];
+        src.duplicate().position(BatchHeader.SIZE).get(records);
+        ByteBufferOutputStream out = new ByteBufferOutputStream(1024);
+        try (OutputStream compressing = compression.wrapForOutput(out, RecordBatch.MAGIC_VALUE_V2)) {
+            compressing.write(records);
+        }
+        ByteBuffer payload = out.buffer().flip();
+        ByteBuffer result = ByteBuffer.allocate(BatchHeader.SIZE + payload.remaining());
+        result.put(src.limit(src.position() + BatchHeader.SIZE)).put(payload).flip();
+        result.putInt(BatchHeader.LENGTH, result.remaining() - BatchHeader.LOG_OVERHEAD);
+        short attributes = result.getShort(BatchHeader.ATTRIBUTES);
+        result.putShort(BatchHeader.ATTRIBUTES, (short) ((attributes & ~BatchHeader.COMPRESSION_MASK) | compression.type().id));
+        TestRecords.rewriteCrc(result, 0);
+        return MemoryRecords.readableRecords(result);
+    }
+
+    /** Sets the header's record count and last offset delta together (so that only the walk can tell). */
+    private static void declareRecords(ByteBuffer buf, int count) {
+        buf.putInt(BatchHeader.RECORD_COUNT, count);
+        buf.putInt(BatchHeader.LAST_OFFSET_DELTA, count - 1);
+        TestRecords.rewriteCrc(buf, 0);
     }
 
     // ---- what passes ----
@@ -373,5 +414,140 @@ class RecordValidatorTest {
         MemoryRecords records = gzip(record(NOW, "k0", "now"), record(NOW + 2 * HOUR, "k1", "later"), record(NOW, "k2", "now"));
 
         assertRejected(records, config(), InvalidTimestampException.class, Errors.INVALID_TIMESTAMP);
+    }
+
+    // ---- records of compressed batches: every record walked, whatever the topic ----
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
+    void shouldWalkAndAcceptAValidCompressedBatchOfEveryCodec(String codec) throws IOException {
+        MemoryRecords records = compressedByHand(threeRecords(), codec);
+
+        RecordValidator.Validated validated = validate(records, config());
+
+        assertThat(validated.recordCount()).isEqualTo(3);
+        assertThat(validated.records()).isSameAs(records);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
+    void shouldRejectACompressedBatchWithNonSequentialOffsetDeltasUnderAValidCrc(String codec) throws IOException {
+        MemoryRecords records = threeRecords();
+        ByteBuffer buf = records.buffer();
+        buf.put(recordStart(buf, 1) + 3, (byte) 4); // record 1's offset delta 1 (zigzag 2) becomes 2
+
+        assertRejected(compressedByHand(records, codec), config(), InvalidRecordException.class, Errors.INVALID_RECORD);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
+    void shouldRejectACompressedRecordWhoseLengthRunsPastTheDecompressedData(String codec) throws IOException {
+        MemoryRecords records = threeRecords();
+        ByteBuffer buf = records.buffer();
+        buf.put(recordStart(buf, 2), (byte) 100);
+
+        assertRejected(compressedByHand(records, codec), config(), InvalidRecordException.class, Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void shouldRejectACompressedBatchHoldingMoreRecordsThanItsHeaderCounts() throws IOException {
+        MemoryRecords records = compressedByHand(threeRecords(), "gzip");
+        declareRecords(records.buffer(), 2);
+
+        assertRejected(records, config(), InvalidRecordException.class, Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void shouldRejectACompressedBatchHoldingFewerRecordsThanItsHeaderCounts() throws IOException {
+        MemoryRecords records = compressedByHand(threeRecords(), "lz4");
+        declareRecords(records.buffer(), 4);
+
+        assertRejected(records, config(), InvalidRecordException.class, Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void shouldRejectACompressedRecordWhoseValueLengthDisagreesWithItsLength() throws IOException {
+        // Record 0: length, attributes, timestamp delta, offset delta, key length 2 (zigzag 4), "k0", then its value length.
+        MemoryRecords records = threeRecords();
+        ByteBuffer buf = records.buffer();
+        int valueLength = recordStart(buf, 0) + 4 + 1 + 2;
+        assertThat(buf.get(valueLength)).isEqualTo((byte) 2);
+        buf.put(valueLength, (byte) 0); // a value of 0 bytes: the record's declared length is then 1 byte too long
+
+        assertRejected(compressedByHand(records, "zstd"), config(), InvalidRecordException.class, Errors.INVALID_RECORD);
+        TestRecords.rewriteCrc(buf, 0);
+        assertRejected(records, config(), InvalidRecordException.class, Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void shouldRejectCompressedDataTheCodecCannotDecompressAsInvalid() {
+        // A gzip batch whose payload is not gzip, under a valid CRC: the client's bytes, not damage on the way.
+        MemoryRecords records = gzip(record(NOW, "k", "v".repeat(100)));
+        ByteBuffer buf = records.buffer();
+        for (int i = BatchHeader.SIZE; i < buf.limit(); i++) {
+            buf.put(i, (byte) 0x5a);
+        }
+        TestRecords.rewriteCrc(buf, 0);
+
+        assertRejected(records, config(), InvalidRecordException.class, Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void shouldRejectAHighlyCompressibleHugeRecordAboveMaxDecompressedMessageBytes() {
+        // 16 MiB of zeros compress to a few KiB: max.message.bytes cannot see it, max.decompressed.message.bytes does.
+        MemoryRecords bomb = gzip(new SimpleRecord(NOW, "k".getBytes(StandardCharsets.UTF_8), new byte[16 << 20]));
+        assertThat(bomb.sizeInBytes()).isLessThan(64 * 1024);
+
+        assertRejected(bomb, config("max.decompressed.message.bytes", Integer.toString(1 << 20)), InvalidRecordException.class,
+            Errors.INVALID_RECORD);
+        assertThat(validate(bomb, config("max.decompressed.message.bytes", Integer.toString(17 << 20))).recordCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRejectACompressedRecordDeclaringAGigabyteTheDataDoesNotHold() throws IOException {
+        // Record 0 claims 2^30 bytes (varint 0x80 0x80 0x80 0x80 0x08): the walk ends at the data's end, allocating nothing for it.
+        MemoryRecords records = uncompressed(record(NOW, "k", "v"));
+        ByteBuffer buf = records.buffer();
+        ByteBuffer claimed = ByteBuffer.allocate(buf.remaining() + 4);
+        claimed.put(buf.duplicate().limit(BatchHeader.SIZE)).put(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08})
+            .put(buf.duplicate().position(BatchHeader.SIZE + 1)).flip();
+
+        assertRejected(compressedByHand(MemoryRecords.readableRecords(claimed), "gzip"), config(), InvalidRecordException.class,
+            Errors.INVALID_RECORD);
+    }
+
+    // ---- recompression at the topic's level (KIP-390) ----
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gzip:1:9", "lz4:1:17", "zstd:1:19"})
+    void shouldRecompressAtTheTopicsCompressionLevel(String codecAndLevels) {
+        String[] parts = codecAndLevels.split(":");
+        String codec = parts[0];
+        Random random = new Random(42);
+        List<String> words = List.of("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda");
+        List<SimpleRecord> sent = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder value = new StringBuilder();
+            for (int w = 0; w < 12; w++) {
+                value.append(words.get(random.nextInt(words.size()))).append(random.nextInt(100)).append(' ');
+            }
+            sent.add(record(NOW, "key-" + random.nextInt(500), value.toString()));
+        }
+        MemoryRecords produced = uncompressed(sent.toArray(SimpleRecord[]::new));
+        String levelKey = "compression." + codec + ".level";
+
+        MemoryRecords fast = validate(produced, config("compression.type", codec, levelKey, parts[1])).records();
+        MemoryRecords small = validate(TestRecords.copy(produced), config("compression.type", codec, levelKey, parts[2])).records();
+
+        assertThat(small.sizeInBytes()).as("%s at level %s vs %s", codec, parts[2], parts[1]).isLessThan(fast.sizeInBytes());
+        for (MemoryRecords rebuilt : List.of(fast, small)) {
+            RecordBatch batch = rebuilt.batches().iterator().next();
+            assertThat(batch.compressionType().name).isEqualTo(codec);
+            List<String> values = new ArrayList<>();
+            for (Record r : batch) {
+                values.add(TestRecords.value(r));
+            }
+            assertThat(values).hasSize(2000).first().isEqualTo(StandardCharsets.UTF_8.decode(sent.get(0).value().duplicate()).toString());
+        }
     }
 }
