@@ -6,6 +6,7 @@ import io.gregor.protocol.ApiRegistry;
 import io.gregor.protocol.RequestContext;
 import io.gregor.protocol.RequestDecoder;
 import io.gregor.protocol.network.FrameDecoder;
+import io.gregor.protocol.network.RequestMemoryPool;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -76,7 +77,8 @@ public class RequestDecodeBenchmark {
         @Setup(Level.Trial)
         public void setUp(RequestDecodeBenchmark bench) {
             sink = new Sink(bench.decoder);
-            channel = new EmbeddedChannel(new FrameDecoder(100 * 1024 * 1024), sink);
+            // As the broker runs it: a bounded request memory pool and a receive timeout.
+            channel = new EmbeddedChannel(new FrameDecoder(100 * 1024 * 1024, RequestMemoryPool.bounded(256L * 1024 * 1024), 30_000), sink);
             // Sanity: the frame decodes into a dispatch to the produce handler.
             if (!(bench.frameAndDecode(this) instanceof RequestDecoder.Dispatch)) {
                 throw new IllegalStateException("produce request did not decode into a dispatch");
