@@ -1,9 +1,11 @@
 package io.gregor.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -27,7 +29,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@value #MAX_GROWTH_PER_CONNECTION} bytes per stalled connection (printed as measured), a
  * producer and a consumer on other connections keep working meanwhile, and each stalled
  * connection is closed once {@code socket.request.receive.timeout.ms} (short here) has passed.
+ * Peers that really send megabytes are bounded by {@code queued.max.request.bytes} instead.
  */
 class StalledRequestsIT {
     private static final int STALLED_CONNECTIONS = 200;
@@ -48,28 +50,46 @@ class StalledRequestsIT {
     private static final long MAX_GROWTH_PER_CONNECTION = 256 * 1024;
     private static final long RECEIVE_TIMEOUT_MS = 15_000;
     private static final String TOPIC = "alongside";
+    private static final long POOL_BYTES = 16 * 1024 * 1024;
+    private static final int SENDING_PEERS = 24;
+    private static final int SENT_PER_PEER = 8 * 1024 * 1024;
+    /**
+     * The bound asserted with the pool: what the pool lets connections hold (the pool plus one
+     * connection past it, whose buffer is at most 8 MiB here) twice over, because a buffer that
+     * grew leaves its smaller predecessors cached in Netty's pooled allocator, plus 16 MiB for what
+     * the 24 connections and the JVM add besides: 64 MiB, a third of the 192 MiB sent.
+     */
+    private static final long MAX_GROWTH_WITH_POOL = 2 * (POOL_BYTES + SENT_PER_PEER) + 16 * 1024 * 1024;
     private static final int RECORDS = 2_000;
 
     @TempDir
     Path workDir;
 
     private final List<Socket> sockets = new ArrayList<>();
+    private final List<Thread> writers = new ArrayList<>();
     private GregorProcess broker;
     private int port;
 
-    @BeforeEach
-    void startBroker() throws Exception {
+    private void startBroker(String... overrides) throws Exception {
         port = FreePorts.pick();
-        broker = GregorProcess.start(workDir, "gregor.log", List.of(
+        List<String> settings = new ArrayList<>(List.of(
             "listeners=PLAINTEXT://127.0.0.1:" + port,
             "zookeeper.embedded.port=" + FreePorts.pick(),
             "socket.request.receive.timeout.ms=" + RECEIVE_TIMEOUT_MS));
+        settings.addAll(List.of(overrides));
+        broker = GregorProcess.start(workDir, "gregor.log", settings);
+        try (Admin admin = Clients.admin(bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     @AfterEach
     void stop() throws Exception {
         for (Socket socket : sockets) {
             socket.close();
+        }
+        for (Thread writer : writers) {
+            writer.join(10_000);
         }
         if (broker != null) {
             broker.close();
@@ -79,9 +99,7 @@ class StalledRequestsIT {
     @Test
     void shouldHoldOnlyWhatArrivedAndKeepServingWhenManyPeersAnnounce100MbAndStall() throws Exception {
         // Given a broker that has served a producer and a consumer (heap, pools and compiled code at their working size)
-        try (Admin admin = Clients.admin(bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        startBroker();
         produceAndConsume(0);
         produceAndConsume(1);
         long before = rssBytes();
@@ -124,6 +142,65 @@ class StalledRequestsIT {
         assertThat(broker.output().lines().filter(l -> l.contains("socket.request.receive.timeout.ms")).count())
             .as("one log line per connection closed for its receive timeout").isEqualTo(STALLED_CONNECTIONS);
         produceAndConsume(5);
+    }
+
+    @Test
+    void shouldHoldNoMoreThanQueuedMaxRequestBytesWhenPeersSendMegabytesOfRequestsAndStall() throws Exception {
+        // Given a broker whose request memory is bounded at 16 MiB
+        startBroker("queued.max.request.bytes=" + POOL_BYTES);
+        produceAndConsume(0);
+        produceAndConsume(1);
+        long before = rssBytes();
+
+        // When 24 peers each announce 100 MB and send 8 MiB of it (192 MiB in all), then stall
+        long stalledAt = System.nanoTime();
+        for (int i = 0; i < SENDING_PEERS; i++) {
+            Socket socket = new Socket();
+            sockets.add(socket);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            Thread writer = new Thread(() -> sendPartOfAHugeRequest(socket), "hostile-writer-" + i);
+            writer.setDaemon(true);
+            writer.start();
+            writers.add(writer);
+        }
+
+        // Then the broker stops reading them once the bound is reached, and holds about the bound
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.output().contains("Request memory is used up"));
+        long peak = rssBytes();
+        for (int sample = 0; sample < 10; sample++) {
+            Thread.sleep(200);
+            peak = Math.max(peak, rssBytes());
+        }
+        long growth = peak - before;
+        System.out.printf("StalledRequestsIT: VmRSS %d KiB before, %d KiB at most with %d peers holding %d MiB of requests: "
+                + "%+d KiB (bound %d KiB)%n", before / 1024, peak / 1024, SENDING_PEERS, SENDING_PEERS * SENT_PER_PEER >> 20,
+            growth / 1024, MAX_GROWTH_WITH_POOL / 1024);
+        assertThat(growth).as("VmRSS growth with queued.max.request.bytes=%d (bytes)", POOL_BYTES)
+            .isLessThanOrEqualTo(MAX_GROWTH_WITH_POOL);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalledAt)).isLessThan(RECEIVE_TIMEOUT_MS);
+
+        // And once the receive timeout has closed them, the memory serves clients again
+        long deadline = stalledAt + TimeUnit.MILLISECONDS.toNanos(RECEIVE_TIMEOUT_MS + 20_000);
+        for (Socket socket : sockets) {
+            assertThat(closedByPeer(socket, deadline)).as("hostile connection closed by the broker").isTrue();
+        }
+        produceAndConsume(2);
+        assertThat(broker.isAlive()).isTrue();
+    }
+
+    /** Announces {@value #ANNOUNCED_BYTES} bytes and writes {@value #SENT_PER_PEER} of them, until the broker closes the socket. */
+    private static void sendPartOfAHugeRequest(Socket socket) {
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            OutputStream out = socket.getOutputStream();
+            out.write(ByteBuffer.allocate(4).putInt(ANNOUNCED_BYTES).array());
+            for (int sent = 0; sent < SENT_PER_PEER; sent += chunk.length) {
+                out.write(chunk);
+            }
+            out.flush();
+        } catch (IOException e) {
+            // Closed by the broker (its receive timeout) or by the test.
+        }
     }
 
     /** Produces {@value #RECORDS} records with acks=all and reads them back from their first offset. */
