@@ -47,7 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       (an {@link EmbeddedChannel}) followed by {@link RequestDecoder}, as in
  *       {@code ConnectionHandler}. {@code readChunk} = 0: the frame arrives in one read and is
  *       passed on as a slice (no copy); 16384: it arrives in 16 KiB reads and is assembled into
- *       one buffer (one copy of the frame);</li>
+ *       one buffer that grows with the bytes (one copy of the frame, plus about a third of it
+ *       copied again as the buffer grows);</li>
  *   <li>{@code decodeOnly}: {@link RequestDecoder#decode} of the frame bytes alone (header,
  *       body parse; the record set is a view of the frame, not copied).</li>
  * </ul>
