@@ -27,6 +27,7 @@ import io.gregor.metadata.store.zk.ZkProducerIdBlocks;
 import io.gregor.metadata.store.zk.ZkTopicStore;
 import io.gregor.protocol.ApiRegistry;
 import io.gregor.protocol.network.NetworkServer;
+import io.gregor.protocol.network.RequestMemoryPool;
 import io.gregor.replication.FetcherConfig;
 import io.gregor.replication.IsrWriter;
 import io.gregor.replication.ReplicaManager;
@@ -280,9 +281,13 @@ public final class Broker implements AutoCloseable {
             .build();
 
         phases.add("controller-handlers=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        network = new NetworkServer(config.intValue(BrokerConfig.NUM_NETWORK_THREADS));
+        network = new NetworkServer(config.intValue(BrokerConfig.NUM_NETWORK_THREADS),
+            RequestMemoryPool.of(config.queuedMaxRequestBytes(Runtime.getRuntime().maxMemory())));
         NetworkServer.SocketSettings sockets = new NetworkServer.SocketSettings(config.intValue(BrokerConfig.SOCKET_SEND_BUFFER_BYTES),
-            config.intValue(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES), config.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES));
+            config.intValue(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES), config.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES),
+            config.longValue(BrokerConfig.CONNECTIONS_MAX_IDLE_MS), config.longValue(BrokerConfig.SOCKET_REQUEST_RECEIVE_TIMEOUT_MS));
+        log.info("Request memory: {}", network.memoryPool().isBounded()
+            ? network.memoryPool().capacity() + " bytes (queued.max.request.bytes)" : "unbounded (queued.max.request.bytes=-1)");
         List<Endpoint> bound = new ArrayList<>();
         for (Endpoint listener : config.listeners()) {
             InetSocketAddress address;

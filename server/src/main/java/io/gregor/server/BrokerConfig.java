@@ -57,6 +57,9 @@ public final class BrokerConfig {
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String SOCKET_SEND_BUFFER_BYTES = "socket.send.buffer.bytes";
     public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
+    public static final String QUEUED_MAX_REQUEST_BYTES = "queued.max.request.bytes";
+    public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
+    public static final String SOCKET_REQUEST_RECEIVE_TIMEOUT_MS = "socket.request.receive.timeout.ms";
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String NUM_RECOVERY_THREADS = "num.recovery.threads.per.data.dir";
@@ -102,7 +105,7 @@ public final class BrokerConfig {
 
     /** Kafka keys that are valid in a Kafka server.properties but mean nothing to Gregor. */
     public static final Set<String> IGNORED_KAFKA_KEYS = Set.of(
-        "queued.max.requests", "queued.max.request.bytes", "socket.listen.backlog.size",
+        "queued.max.requests", "socket.listen.backlog.size",
         "log.cleaner.io.buffer.load.factor", "zookeeper.set.acl", "zookeeper.max.in.flight.requests",
         "listener.security.protocol.map", "inter.broker.listener.name", "security.inter.broker.protocol",
         "group.coordinator.threads", "group.coordinator.rebalance.protocols", "metric.reporters",
@@ -152,6 +155,17 @@ public final class BrokerConfig {
             .define(SOCKET_REQUEST_MAX_BYTES, INT, 104857600, atLeast(1), HIGH, "Largest request accepted; larger ones close the connection.")
             .define(SOCKET_SEND_BUFFER_BYTES, INT, 102400, HIGH, "SO_SNDBUF of client connections (-1: OS default).")
             .define(SOCKET_RECEIVE_BUFFER_BYTES, INT, 102400, HIGH, "SO_RCVBUF of client connections (-1: OS default).")
+            .define(QUEUED_MAX_REQUEST_BYTES, LONG, null, MEDIUM,
+                "Bytes of requests the broker holds at once, across all connections: requests still arriving and requests being "
+                    + "handled. When they are used up, connections stop reading until memory is released (one request at a time "
+                    + "may go past the bound, so that a request larger than the bound is still served). -1 (Kafka's default): "
+                    + "no bound. Unset: a quarter of the maximum heap.")
+            .define(CONNECTIONS_MAX_IDLE_MS, LONG, 600000L, MEDIUM,
+                "Close connections on which nothing was read or written for this long (-1: never).")
+            .define(SOCKET_REQUEST_RECEIVE_TIMEOUT_MS, LONG, 30000L, MEDIUM,
+                "Gregor-only: close a connection whose request is still incomplete this long after its first byte, so that a "
+                    + "peer that announces a request and stalls gives back its memory (-1: never). The default is the clients' "
+                    + "request.timeout.ms, after which a client gives up on the request anyway.")
             .define(NUM_NETWORK_THREADS, INT, Runtime.getRuntime().availableProcessors(), atLeast(1), HIGH,
                 "Event-loop threads. Gregor processes requests on them; defaults to the number of cores.")
             .define(NUM_IO_THREADS, INT, Runtime.getRuntime().availableProcessors(), atLeast(1), MEDIUM,
@@ -428,6 +442,15 @@ public final class BrokerConfig {
     public int zookeeperConnectionTimeoutMs() {
         Integer v = (Integer) values.get(ZOOKEEPER_CONNECTION_TIMEOUT_MS);
         return v == null ? zookeeperSessionTimeoutMs() : v;
+    }
+
+    /**
+     * {@code queued.max.request.bytes}: as set (0 or less: unbounded, as in Kafka), or a quarter
+     * of {@code maxHeapBytes} when unset.
+     */
+    public long queuedMaxRequestBytes(long maxHeapBytes) {
+        Long v = (Long) values.get(QUEUED_MAX_REQUEST_BYTES);
+        return v != null ? v : maxHeapBytes / 4;
     }
 
     public int intValue(String key) {

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * waits in a queue until every earlier one has been written. A handler that answers "no
  * response" (acks=0 produce) still takes its place in the queue. When too many responses are
  * outstanding (256) the connection stops reading, and reads again once fewer than half are
- * (back-pressure).
+ * (back-pressure, one of the {@link ReadGate} reasons).
  *
  * <p>A handler that asks to close the connection ({@link RequestContext#closeConnection()})
  * gets it closed once every response up to its own slot has been written out; nothing after
@@ -132,7 +132,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             result.whenComplete((response, error) -> ctx.executor().execute(() -> onHandled(pending, dispatch, response, error)));
         }
         if (outstanding.size() >= MAX_OUTSTANDING) {
-            ctx.channel().config().setAutoRead(false);
+            ReadGate.pause(ctx.channel(), ReadGate.Reason.RESPONSES);
         }
     }
 
@@ -175,8 +175,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 closeAfterWrites();
                 return;
             }
-            if (!closing && !ctx.channel().config().isAutoRead() && outstanding.size() < MAX_OUTSTANDING / 2) {
-                ctx.channel().config().setAutoRead(true);
+            if (outstanding.size() < MAX_OUTSTANDING / 2 && ReadGate.isPaused(ctx.channel(), ReadGate.Reason.RESPONSES)) {
+                ReadGate.resume(ctx.channel(), ReadGate.Reason.RESPONSES);
             }
         } catch (RuntimeException e) {
             log.error("Failed to encode a response on {}; closing the connection", connectionId, e);
@@ -191,7 +191,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      */
     private void closeAfter(Pending pending) {
         closing = true;
-        ctx.channel().config().setAutoRead(false);
+        ReadGate.pause(ctx.channel(), ReadGate.Reason.CLOSING);
         if (pending.drained) {
             closeAfterWrites();
         } else {
