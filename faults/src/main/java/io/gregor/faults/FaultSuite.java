@@ -68,6 +68,8 @@ final class FaultSuite {
         Map<String, Long> workload = new LinkedHashMap<>();
         Path historyFile = config.out().resolve("history.jsonl");
         CheckResult check = new CheckResult();
+        List<ProducerWorkload> producers = new ArrayList<>();
+        List<GroupMember> members = new ArrayList<>();
         long started = System.nanoTime();
         try (History history = History.open(historyFile)) {
             try (Cluster cluster = Cluster.start(config.out(), gregorHome, config.brokers(), config.brokerConfig(), config.diskMb())) {
@@ -79,11 +81,9 @@ final class FaultSuite {
                 if (!injector.awaitHealthy(Duration.ofSeconds(60))) {
                     throw new HarnessException("the topics did not get leaders and full ISRs within 60 s of their creation");
                 }
-                List<ProducerWorkload> producers = List.of(
-                    new ProducerWorkload(history, cluster.bootstrapServers(), "producer-0", KEYED, true, 64, config.ratePerProducer()),
-                    new ProducerWorkload(history, cluster.bootstrapServers(), "producer-1", KEYED, true, 64, config.ratePerProducer()),
-                    new ProducerWorkload(history, cluster.bootstrapServers(), "producer-2", UNKEYED, false, 0, config.ratePerProducer()));
-                List<GroupMember> members = new ArrayList<>();
+                producers.add(new ProducerWorkload(history, cluster.bootstrapServers(), "producer-0", KEYED, true, 64, config.ratePerProducer()));
+                producers.add(new ProducerWorkload(history, cluster.bootstrapServers(), "producer-1", KEYED, true, 64, config.ratePerProducer()));
+                producers.add(new ProducerWorkload(history, cluster.bootstrapServers(), "producer-2", UNKEYED, false, 0, config.ratePerProducer()));
                 for (int i = 0; i < 3; i++) {
                     members.add(new GroupMember(history, cluster.bootstrapServers(), GROUP, TOPICS, "member-" + i));
                 }
@@ -136,6 +136,9 @@ final class FaultSuite {
                 check.addAll(ReplicaCheck.compare(cluster.logDirs(), end));
             }
         } finally {
+            // After a harness failure the workloads may still run; they must not outlive the run.
+            producers.forEach(ProducerWorkload::abort);
+            members.forEach(GroupMember::abort);
             Network.removeLeftovers();
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);

@@ -188,6 +188,15 @@ final class GroupMember implements AutoCloseable {
         return incarnations.get();
     }
 
+    /** Stops at once, without waiting (after a harness failure). */
+    void abort() {
+        running = false;
+        KafkaConsumer<String, String> c = current;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
     /** Stops polling, leaves the group and waits for the thread. */
     @Override
     public void close() throws InterruptedException {

@@ -39,6 +39,7 @@ final class ProducerWorkload implements AutoCloseable {
     private final AtomicLong incarnations = new AtomicLong();
     private volatile boolean running = true;
     private volatile boolean broken;
+    private volatile boolean aborted;
 
     ProducerWorkload(History history, String bootstrap, String name, String topic, boolean keyed, int keys, int ratePerSecond) {
         this.history = history;
@@ -96,7 +97,7 @@ final class ProducerWorkload implements AutoCloseable {
                 return;
             } finally {
                 // Completes every send still pending (as an error if it cannot be delivered in time).
-                producer.close(Duration.ofSeconds(running ? 5 : 130));
+                producer.close(aborted ? Duration.ZERO : Duration.ofSeconds(running ? 5 : 130));
             }
         }
     }
@@ -143,6 +144,13 @@ final class ProducerWorkload implements AutoCloseable {
     /** Producer incarnations so far (1 when no error ever left a producer unusable). */
     long incarnations() {
         return incarnations.get();
+    }
+
+    /** Stops sending at once, without waiting for outstanding sends (after a harness failure). */
+    void abort() {
+        aborted = true;
+        running = false;
+        thread.interrupt();
     }
 
     /** Stops sending and waits (up to the delivery timeout) until every send has completed. */
