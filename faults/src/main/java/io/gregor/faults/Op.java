@@ -78,6 +78,10 @@ record Op(long id, long t, String type, String proc, String f, String topic, int
         return topic + "-" + p;
     }
 
+    boolean is(String aType, String aF) {
+        return type.equals(aType) && f.equals(aF);
+    }
+
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         if (id != 0) {

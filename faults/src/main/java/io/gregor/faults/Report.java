@@ -11,7 +11,10 @@ final class Report {
     }
 
     static String command(SuiteConfig c) {
-        return "bin/gregor-faults --minutes " + Math.max(1, c.duration().toMinutes()) + " --seed " + c.seed() + " --brokers " + c.brokers()
+        double minutes = c.duration().toMillis() / 60_000.0;
+        return "bin/gregor-faults --minutes " + (minutes == Math.rint(minutes) ? Long.toString((long) minutes) : Double.toString(minutes))
+            + " --seed " + c.seed() + " --brokers " + c.brokers() + (c.minRounds() > 0 ? " --min-rounds " + c.minRounds() : "")
+            + " --rate " + c.ratePerProducer() + " --disk-mb " + c.diskMb()
             + c.brokerConfig().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> " --broker-config " + e.getKey() + "=" + e.getValue()).collect(Collectors.joining());
     }
@@ -46,10 +49,11 @@ final class Report {
         }
 
         md.append("\n## Faults by kind\n\n");
-        md.append("Unavailability: from the injection to the first acks=all write acknowledged on the slowest partition of `")
-            .append(FaultSuite.KEYED).append("` (a send invoked after the injection). Recovery: from healing to the cluster whole again ")
+        md.append("Write outage: the longest time a partition of `").append(FaultSuite.KEYED)
+            .append("` went without an acknowledged acks=all write (between two consecutive acknowledgements), from the injection until ")
+            .append("the cluster was whole again; the worst partition per fault. Recovery: from healing to the cluster whole again ")
             .append("(every broker registered, every ISR full).\n\n");
-        md.append("| fault | cycles | unavailability min / median / max (s) | recovery median / max (s) | not recovered |\n");
+        md.append("| fault | cycles | write outage min / median / max (s) | recovery median / max (s) | not recovered |\n");
         md.append("|---|---:|---|---|---:|\n");
         for (FaultKind k : FaultKind.values()) {
             List<FaultCycle> ofKind = r.cycles().stream().filter(cy -> cy.plan().kind() == k).toList();
@@ -74,11 +78,12 @@ final class Report {
                 .append(stats(unavail, true)).append(" | ").append(stats(recovery, false)).append(" | ").append(notRecovered).append(" |\n");
         }
 
-        md.append("\n## Every fault\n\n| # | fault | target | dwell (s) | unavailability (s), slowest partition | of the partitions it led (s) | recovery (s) | notes |\n");
+        md.append("\n## Every fault\n\n| # | fault | target | dwell (s) | write outage (s), worst partition | of the partitions it led (s) | recovery (s) | notes |\n");
         md.append("|---:|---|---|---:|---|---:|---:|---|\n");
         for (FaultCycle cy : r.cycles()) {
             Unavailability.Figures f = r.unavailability().get(cy.plan().number());
-            md.append("| ").append(cy.plan().number()).append(" | ").append(cy.plan().kind().label()).append(" | ").append(cy.target())
+            md.append("| ").append(cy.plan().number()).append(" | ").append(cy.plan().kind().label()).append(" | ")
+                .append(cy.target().replace("|", "\\|"))
                 .append(" | ").append(seconds(cy.plan().dwellMs())).append(" | ")
                 .append(f == null || f.worstMs() < 0 ? "-" : seconds(f.worstMs()) + ", " + f.worstPartition()).append(" | ")
                 .append(f == null || f.ledMs() < 0 ? "-" : seconds(f.ledMs())).append(" | ")
