@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -101,7 +102,7 @@ final class GroupMember implements AutoCloseable {
                 sleepQuietly();
             } finally {
                 try {
-                    consumer.close(Duration.ofSeconds(10));
+                    consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
                 } catch (RuntimeException e) {
                     // Closing a failed consumer may fail again; the next incarnation starts regardless.
                 }
