@@ -22,12 +22,20 @@ final class FaultInjector {
     private final History history;
     private final List<String> topics;
     private final String group;
+    private final AckClock acks;
+    private final List<String> measured;
 
-    FaultInjector(Cluster cluster, History history, List<String> topics, String group) {
+    /**
+     * @param measured partitions that must take a write again before the cluster counts as whole
+     *                 (keyed ones: each gets writes all along)
+     */
+    FaultInjector(Cluster cluster, History history, List<String> topics, String group, AckClock acks, List<String> measured) {
         this.cluster = cluster;
         this.history = history;
         this.topics = List.copyOf(topics);
         this.group = group;
+        this.acks = acks;
+        this.measured = List.copyOf(measured);
     }
 
     FaultCycle run(PlannedFault plan) throws Exception {
@@ -35,40 +43,45 @@ final class FaultInjector {
         List<String> notes = new ArrayList<>();
         Map<String, Integer> leaders = leaders();
         long injectedAt = history.elapsedMs();
-        String target = inject(plan.kind(), choice, notes);
-        int targetBroker = target.startsWith("b") && target.length() > 1 && Character.isDigit(target.charAt(1))
-            ? Integer.parseInt(target.substring(1).split("[^0-9]")[0]) : -1;
+        Target target = inject(plan.kind(), choice, notes);
         List<String> led = new ArrayList<>();
         leaders.forEach((tp, leader) -> {
-            if (leader == targetBroker) {
+            if (target.broker() >= 0 && leader == target.broker()) {
                 led.add(tp);
             }
         });
-        Op event = history.append(Op.of(Op.EVENT, "nemesis", "fault").kind(plan.kind().label()).value(target).parts(led));
-        System.out.printf("[%6.1f s] fault %s: %s (%d ms)%n", event.t() / 1000.0, plan, target, plan.dwellMs());
+        Op event = history.append(Op.of(Op.EVENT, "nemesis", "fault").kind(plan.kind().label()).value(target.description()).parts(led));
+        System.out.printf("[%6.1f s] fault %s: %s%n", event.t() / 1000.0, plan, target.description());
         Thread.sleep(plan.dwellMs());
         healAll(notes);
         Op healed = history.append(Op.of(Op.EVENT, "nemesis", "heal").kind(plan.kind().label()));
-        long recoveredAt = awaitHealthy(RECOVERY_WAIT) ? history.elapsedMs() : -1;
+        long recoveredAt = awaitHealthy(RECOVERY_WAIT, healed.t()) ? history.elapsedMs() : -1;
         if (recoveredAt < 0) {
             notes.add("the cluster was not whole again within " + RECOVERY_WAIT.toSeconds() + " s of healing");
         }
         history.append(Op.of(Op.EVENT, "nemesis", recoveredAt < 0 ? "not-recovered" : "recovered").kind(plan.kind().label()));
-        return new FaultCycle(plan, target, led, injectedAt, healed.t(), recoveredAt, notes);
+        return new FaultCycle(plan, target.description(), led, injectedAt, healed.t(), recoveredAt, notes);
     }
 
-    /** Injects the fault; returns its target ("b1", "zk", "b0 -> b2", "{zk, b1} | {b0, b2}"). */
-    private String inject(FaultKind kind, Random choice, List<String> notes) throws Exception {
+    /** What a fault hit: a description for the report, and the broker if it hit one broker (else -1). */
+    private record Target(String description, int broker) {
+        static Target broker(int id, String what) {
+            return new Target(Cluster.brokerNode(id) + what, id);
+        }
+    }
+
+    /** Injects the fault and returns its target. */
+    private Target inject(FaultKind kind, Random choice, List<String> notes) throws Exception {
         switch (kind) {
             case KILL_LEADER -> {
                 int b = leaderOfRandomPartition(choice);
                 cluster.broker(b).kill();
-                return Cluster.brokerNode(b) + " (leader)";
+                return Target.broker(b, " (leader)");
             }
             case KILL_FOLLOWER -> {
                 int b = followerOfRandomPartition(choice);
                 cluster.broker(b).kill();
-                return Cluster.brokerNode(b) + " (follower)";
+                return Target.broker(b, " (follower)");
             }
             case KILL_CONTROLLER -> {
                 int b = cluster.controller();
@@ -77,7 +90,7 @@ final class FaultInjector {
                     notes.add("no controller in ZooKeeper; killed a random broker");
                 }
                 cluster.broker(b).kill();
-                return Cluster.brokerNode(b) + " (controller)";
+                return Target.broker(b, " (controller)");
             }
             case KILL_COORDINATOR -> {
                 int b = cluster.coordinator(group);
@@ -86,13 +99,13 @@ final class FaultInjector {
                     notes.add("FindCoordinator did not answer; killed a random broker");
                 }
                 cluster.broker(b).kill();
-                return Cluster.brokerNode(b) + " (group coordinator)";
+                return Target.broker(b, " (group coordinator)");
             }
             case PAUSE -> {
                 boolean leader = choice.nextBoolean();
                 int b = leader ? leaderOfRandomPartition(choice) : choice.nextInt(cluster.brokerCount());
                 cluster.broker(b).pause();
-                return Cluster.brokerNode(b) + (leader ? " (leader)" : "");
+                return Target.broker(b, leader ? " (leader)" : "");
             }
             case PARTITION_LEADER -> {
                 int b = leaderOfRandomPartition(choice);
@@ -101,12 +114,12 @@ final class FaultInjector {
                         cluster.network().cut(Cluster.brokerNode(b), Cluster.brokerNode(other));
                     }
                 }
-                return Cluster.brokerNode(b) + " (leader) cut from the other brokers";
+                return Target.broker(b, " (leader) cut from the other brokers");
             }
             case PARTITION_ZOOKEEPER -> {
                 int b = choice.nextInt(cluster.brokerCount());
                 cluster.network().cut(Cluster.brokerNode(b), Cluster.ZK);
-                return Cluster.brokerNode(b) + " cut from zk";
+                return Target.broker(b, " cut from zk");
             }
             case PARTITION_HALVES -> {
                 List<String> nodes = new ArrayList<>(cluster.network().nodes());
@@ -118,7 +131,7 @@ final class FaultInjector {
                         cluster.network().cut(x, y);
                     }
                 }
-                return a + " | " + b;
+                return new Target(String.join(", ", a) + " cut from " + String.join(", ", b), -1);
             }
             case ONE_WAY_DROP -> {
                 List<String> nodes = cluster.network().nodes();
@@ -128,20 +141,20 @@ final class FaultInjector {
                     to = nodes.get(choice.nextInt(nodes.size()));
                 } while (to.equals(from));
                 cluster.network().drop(from, to);
-                return from + " -> " + to + " dropped";
+                return new Target(from + " -> " + to + " dropped", from.equals(Cluster.ZK) ? -1 : Integer.parseInt(from.substring(1)));
             }
             case KILL_ZOOKEEPER -> {
                 cluster.zookeeper().kill();
-                return Cluster.ZK;
+                return new Target(Cluster.ZK, -1);
             }
             case DISK_FULL -> {
                 if (cluster.disk() == null) {
                     notes.add("no broker on a small filesystem (--disk-mb 0)");
-                    return "none";
+                    return new Target("none", -1);
                 }
                 long filled = cluster.disk().fill();
                 notes.add("filler took " + filled / (1024 * 1024) + " MiB, " + cluster.disk().usableBytes() + " bytes left");
-                return Cluster.brokerNode(cluster.diskBroker()) + " log dir full";
+                return Target.broker(cluster.diskBroker(), " log dir full");
             }
             default -> throw new IllegalStateException(kind.toString());
         }
@@ -187,13 +200,15 @@ final class FaultInjector {
     }
 
     /**
-     * Waits until the cluster is whole; a node that exits meanwhile (a crash after the heal) is
-     * started again, since the wait would otherwise last its whole timeout.
+     * Waits until the cluster is whole: every node up, every ISR full in ZooKeeper and, with
+     * {@code writesSince >= 0}, every measured partition has taken a write acknowledged after that
+     * time. A node that exits meanwhile (a crash after the heal) is started again, since the wait
+     * would otherwise last its whole timeout.
      */
-    boolean awaitHealthy(Duration timeout) throws Exception {
+    boolean awaitHealthy(Duration timeout, long writesSince) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (cluster.healthy(topics)) {
+            if (cluster.healthy(topics) && (writesSince < 0 || acks.allSince(measured, writesSince))) {
                 return true;
             }
             if (!cluster.zookeeper().isRunning() || cluster.brokers().stream().anyMatch(b -> !b.isRunning())) {

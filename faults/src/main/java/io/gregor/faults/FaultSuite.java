@@ -77,13 +77,18 @@ final class FaultSuite {
                 Map<String, String> topicConfig = Map.of("min.insync.replicas", "2");
                 cluster.createTopic(KEYED, KEYED_PARTITIONS, topicConfig);
                 cluster.createTopic(UNKEYED, UNKEYED_PARTITIONS, topicConfig);
-                FaultInjector injector = new FaultInjector(cluster, history, TOPICS, GROUP);
-                if (!injector.awaitHealthy(Duration.ofSeconds(60))) {
+                AckClock acks = new AckClock(history);
+                List<String> measured = new ArrayList<>();
+                for (int p = 0; p < KEYED_PARTITIONS; p++) {
+                    measured.add(KEYED + "-" + p);
+                }
+                FaultInjector injector = new FaultInjector(cluster, history, TOPICS, GROUP, acks, measured);
+                if (!injector.awaitHealthy(Duration.ofSeconds(60), -1)) {
                     throw new HarnessException("the topics did not get leaders and full ISRs within 60 s of their creation");
                 }
-                producers.add(new ProducerWorkload(history, cluster.bootstrapServers(), "producer-0", KEYED, true, 64, config.ratePerProducer()));
-                producers.add(new ProducerWorkload(history, cluster.bootstrapServers(), "producer-1", KEYED, true, 64, config.ratePerProducer()));
-                producers.add(new ProducerWorkload(history, cluster.bootstrapServers(), "producer-2", UNKEYED, false, 0, config.ratePerProducer()));
+                producers.add(new ProducerWorkload(history, acks, cluster.bootstrapServers(), "producer-0", KEYED, true, 64, config.ratePerProducer()));
+                producers.add(new ProducerWorkload(history, acks, cluster.bootstrapServers(), "producer-1", KEYED, true, 64, config.ratePerProducer()));
+                producers.add(new ProducerWorkload(history, acks, cluster.bootstrapServers(), "producer-2", UNKEYED, false, 0, config.ratePerProducer()));
                 for (int i = 0; i < 3; i++) {
                     members.add(new GroupMember(history, cluster.bootstrapServers(), GROUP, TOPICS, "member-" + i));
                 }
@@ -106,7 +111,7 @@ final class FaultSuite {
                 // Heal whatever is left, let the workload run on a whole cluster, then stop it.
                 List<String> finalNotes = new ArrayList<>();
                 injector.healAll(finalNotes);
-                boolean whole = injector.awaitHealthy(Duration.ofSeconds(180));
+                boolean whole = injector.awaitHealthy(Duration.ofSeconds(180), history.elapsedMs());
                 history.append(Op.of(Op.EVENT, "nemesis", whole ? "final-heal" : "final-heal-incomplete"));
                 finalNotes.forEach(n -> System.out.println("final heal: " + n));
                 Thread.sleep(10_000);
@@ -128,7 +133,7 @@ final class FaultSuite {
                 for (int p = 0; p < UNKEYED_PARTITIONS; p++) {
                     partitions.add(new TopicPartition(UNKEYED, p));
                 }
-                injector.awaitHealthy(Duration.ofSeconds(120));
+                injector.awaitHealthy(Duration.ofSeconds(120), -1);
                 Map<TopicPartition, Long> end = Drain.readAll(history, cluster.bootstrapServers(), partitions, Duration.ofSeconds(180));
                 Drain.readCommitted(history, cluster.admin(), GROUP);
                 awaitCheckpoints(cluster, end);

@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class ProducerWorkload implements AutoCloseable {
     private final History history;
+    private final AckClock acks;
     private final String bootstrap;
     private final String topic;
     private final boolean keyed;
@@ -41,8 +42,9 @@ final class ProducerWorkload implements AutoCloseable {
     private volatile boolean broken;
     private volatile boolean aborted;
 
-    ProducerWorkload(History history, String bootstrap, String name, String topic, boolean keyed, int keys, int ratePerSecond) {
+    ProducerWorkload(History history, AckClock acks, String bootstrap, String name, String topic, boolean keyed, int keys, int ratePerSecond) {
         this.history = history;
+        this.acks = acks;
         this.bootstrap = bootstrap;
         this.name = name;
         this.topic = topic;
@@ -110,6 +112,7 @@ final class ProducerWorkload implements AutoCloseable {
         try {
             producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
                 if (error == null) {
+                    acks.acknowledged(topic, metadata.partition());
                     history.append(Op.of(Op.OK, proc, "send").id(id).record(topic, metadata.partition(), metadata.offset(), value));
                 } else {
                     errors.incrementAndGet();

@@ -52,7 +52,7 @@ final class Report {
         md.append("Write outage: the longest time a partition of `").append(FaultSuite.KEYED)
             .append("` went without an acknowledged acks=all write (between two consecutive acknowledgements), from the injection until ")
             .append("the cluster was whole again; the worst partition per fault. Recovery: from healing to the cluster whole again ")
-            .append("(every broker registered, every ISR full).\n\n");
+            .append("(every broker registered, every ISR full, every partition of `").append(FaultSuite.KEYED).append("` taking writes).\n\n");
         md.append("| fault | cycles | write outage min / median / max (s) | recovery median / max (s) | not recovered |\n");
         md.append("|---|---:|---|---|---:|\n");
         for (FaultKind k : FaultKind.values()) {

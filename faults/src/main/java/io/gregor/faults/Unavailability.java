@@ -8,14 +8,18 @@ import java.util.Map;
 
 /**
  * How long each fault kept partitions from taking acks=all writes, from the history: for a
- * partition, the longest time between two consecutive acknowledgements that overlaps the fault's
- * window (from its injection until the cluster was whole again), i.e. from the last write
- * acknowledged before the partition stopped taking writes to the first one acknowledged after it
- * took them again. Measured on keyed topics, where every key goes to one partition, so every
+ * partition, the longest time between two consecutive acknowledgements that began during the
+ * fault's window (from {@value #LEAD_MS} ms before its injection until the cluster was whole
+ * again), i.e. from the last write acknowledged before the partition stopped taking writes to the
+ * first one acknowledged after it took them again. An outage that began earlier, under the previous
+ * fault, is that fault's. Measured on keyed topics, where every key goes to one partition, so every
  * partition is written all along (at the suite's rates an acknowledgement every few tens of ms).
  * Per fault: the worst partition, and the worst of the partitions the target led. Stateless.
  */
 final class Unavailability {
+    /** How long before the injection the last acknowledgement before an outage may lie (acknowledgements come every few tens of ms). */
+    static final long LEAD_MS = 1_000;
+
     private Unavailability() {
     }
 
@@ -53,8 +57,8 @@ final class Unavailability {
     }
 
     /**
-     * The longest interval between consecutive times of {@code sorted} that overlaps
-     * {@code [from, to]}; -1 when no acknowledgement follows {@code from}.
+     * The longest interval between consecutive times of {@code sorted} that ends at or after
+     * {@code from} and begins between {@code from - LEAD_MS} and {@code to}; -1 when there is none.
      */
     static long longestGap(List<Long> sorted, long from, long to) {
         long longest = -1;
@@ -63,7 +67,7 @@ final class Unavailability {
         for (int i = Math.max(1, first); i < sorted.size(); i++) {
             long before = sorted.get(i - 1);
             long after = sorted.get(i);
-            if (after >= from && before <= to) {
+            if (after >= from && before >= from - LEAD_MS && before <= to) {
                 longest = Math.max(longest, after - before);
             }
             if (before > to) {

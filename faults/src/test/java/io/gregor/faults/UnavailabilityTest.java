@@ -16,6 +16,8 @@ class UnavailabilityTest {
         assertThat(Unavailability.longestGap(acks, 250, 1_350)).as("300 -> 1300").isEqualTo(1_000);
         assertThat(Unavailability.longestGap(acks, 1_450, 1_460)).as("the gap that spans the window").isEqualTo(3_600);
         assertThat(Unavailability.longestGap(acks, 6_000, 7_000)).as("no acknowledgement after the fault").isEqualTo(-1);
+        assertThat(Unavailability.longestGap(List.of(0L, 10_000L, 10_050L), 5_000, 10_100))
+            .as("an outage that began 5 s before the fault is not this fault's").isEqualTo(50);
     }
 
     @Test
