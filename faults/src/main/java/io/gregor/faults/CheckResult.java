@@ -38,10 +38,6 @@ final class CheckResult {
         return counts.getOrDefault(name, 0L);
     }
 
-    Map<String, Long> counts() {
-        return Map.copyOf(counts);
-    }
-
     /** Counts in the order they were first made, for the report. */
     Map<String, Long> orderedCounts() {
         return new LinkedHashMap<>(counts);

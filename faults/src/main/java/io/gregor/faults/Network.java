@@ -1,6 +1,5 @@
 package io.gregor.faults;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,19 +86,6 @@ final class Network {
         for (String node : addresses.keySet()) {
             Shell.check("ip", "netns", "exec", namespace(node), "iptables", "-F");
         }
-    }
-
-    /** The rules now in force, one line per rule, for the report. */
-    List<String> rules() {
-        List<String> rules = new ArrayList<>();
-        for (String node : addresses.keySet()) {
-            for (String line : Shell.run("ip", "netns", "exec", namespace(node), "iptables", "-S").output().split("\n")) {
-                if (line.startsWith("-A")) {
-                    rules.add(node + ": " + line);
-                }
-            }
-        }
-        return rules;
     }
 
     /** Removes the namespaces and links of this network (and of any earlier run). */
