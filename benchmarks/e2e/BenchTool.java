@@ -39,6 +39,8 @@ import org.apache.kafka.common.TopicPartition;
  * consume   BOOTSTRAP TOPIC COUNT                          fetch throughput in assign mode (no group)
  * produce-all BOOTSTRAP TOPIC[,TOPIC...] PER_PARTITION SIZE PER_PARTITION records to every partition, acks=1
  * probe-produce BOOTSTRAP TOPIC ACKS TIMEOUT_MS            one record; exit 0 iff acknowledged
+ * failover  BOOTSTRAP TOPIC AVOID ID:PID,...              SIGKILL a partition's leader under acks=all produce
+ *                                                          (AVOID: broker ids not to kill, "controller" among them)
  * loopback  SECONDS                                        TCP bandwidth over 127.0.0.1, one stream
  * report    RESULTS_TSV LIMITS_TSV                         the Markdown tables
  * </pre>
@@ -49,7 +51,7 @@ public class BenchTool {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: BenchTool topics|latency|consume|produce-all|probe-produce|loopback|report ...");
+            System.err.println("usage: BenchTool topics|latency|consume|produce-all|probe-produce|failover|loopback|report ...");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -59,6 +61,7 @@ public class BenchTool {
             case "consume" -> consume(rest);
             case "produce-all" -> produceAll(rest);
             case "probe-produce" -> System.exit(probeProduce(rest));
+            case "failover" -> System.exit(failover(rest));
             case "loopback" -> loopback(rest);
             case "report" -> report(rest);
             default -> {
@@ -418,6 +421,130 @@ public class BenchTool {
     // ---- report ----
 
     /** One row of the table. */
+    // ---- failover ----
+
+    /**
+     * Leader failover as a producer sees it: an idempotent acks=all producer sends 100-byte
+     * records to one partition at 1,000 records/s (kafka-clients defaults otherwise); once it has
+     * been acknowledged for 3 s, the partition's leader is killed with SIGKILL (the pid given for
+     * its broker id), and the tool waits for the first acknowledgement received after the kill.
+     * Prints {@code kill_to_ack_ms} (kill to that acknowledgement) and {@code gap_ms} (last
+     * acknowledgement before the kill to it). The victim leads a partition of TOPIC and is not in
+     * AVOID (comma-separated ids; "controller" stands for the broker DescribeCluster names).
+     *
+     * @return 0 when produce resumed within 120 s
+     */
+    static int failover(String[] a) throws Exception {
+        String bootstrap = a[0];
+        String topic = a[1];
+        Map<Integer, Long> pids = new TreeMap<>();
+        for (String pair : a[3].split(",")) {
+            String[] f = pair.split(":");
+            pids.put(Integer.parseInt(f[0]), Long.parseLong(f[1]));
+        }
+        Properties ap = new Properties();
+        ap.put("bootstrap.servers", bootstrap);
+        int partition = -1;
+        int victim = -1;
+        try (Admin admin = Admin.create(ap)) {
+            List<Integer> avoid = new ArrayList<>();
+            for (String id : a[2].split(",")) {
+                if (id.equals("controller")) {
+                    avoid.add(admin.describeCluster().controller().get(30, TimeUnit.SECONDS).id());
+                } else if (!id.isEmpty()) {
+                    avoid.add(Integer.parseInt(id));
+                }
+            }
+            for (var p : admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()) {
+                if (p.leader() != null && !p.leader().isEmpty() && !avoid.contains(p.leader().id()) && pids.containsKey(p.leader().id())) {
+                    partition = p.partition();
+                    victim = p.leader().id();
+                    break;
+                }
+            }
+            if (partition < 0) {
+                System.out.println("failover failed: no partition of " + topic + " is led by a broker outside " + avoid);
+                return 1;
+            }
+        }
+        Properties pp = new Properties();
+        pp.put("bootstrap.servers", bootstrap);
+        pp.put("acks", "all");
+        pp.put("key.serializer", BYTES + "Serializer");
+        pp.put("value.serializer", BYTES + "Serializer");
+        AtomicLong lastAck = new AtomicLong();
+        AtomicLong acked = new AtomicLong();
+        AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong firstAfter = new AtomicLong();
+        AtomicLong lastBefore = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        byte[] value = new byte[100];
+        long nanosPerRecord = TimeUnit.MILLISECONDS.toNanos(1);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp)) {
+            int target = partition;
+            Thread sender = new Thread(() -> {
+                long next = System.nanoTime();
+                while (!Thread.currentThread().isInterrupted() && firstAfter.get() == 0) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    next += nanosPerRecord;
+                    try {
+                        producer.send(new ProducerRecord<>(topic, target, null, value), (md, e) -> {
+                            long now = System.nanoTime();
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                                return;
+                            }
+                            acked.incrementAndGet();
+                            lastAck.set(now);
+                            if (now > killedAt.get()) {
+                                firstAfter.compareAndSet(0, now);
+                            } else {
+                                lastBefore.accumulateAndGet(now, Math::max);
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                        return;
+                    }
+                }
+            }, "failover-producer");
+            sender.setDaemon(true);
+            sender.start();
+            long steadySince = System.nanoTime();
+            while (TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - steadySince) < 3 || acked.get() < 1_000) {
+                if (failure.get() != null || TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - steadySince) > 60) {
+                    System.out.println("failover failed: no steady acks=all produce before the kill: " + failure.get());
+                    sender.interrupt();
+                    return 1;
+                }
+                Thread.sleep(50);
+            }
+            long pid = pids.get(victim);
+            System.out.println("failover: SIGKILL of broker " + victim + " (pid " + pid + "), leader of " + topic + "-" + partition
+                + ", after " + acked.get() + " acknowledged records");
+            killedAt.set(System.nanoTime());
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (firstAfter.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            sender.interrupt();
+            if (firstAfter.get() == 0) {
+                System.out.println("failover failed: no acknowledgement within 120 s of the kill (" + failure.get() + ")");
+                return 1;
+            }
+            System.out.println("failover victim=" + victim + " partition=" + partition
+                + " kill_to_ack_ms=" + TimeUnit.NANOSECONDS.toMillis(firstAfter.get() - killedAt.get())
+                + " gap_ms=" + TimeUnit.NANOSECONDS.toMillis(firstAfter.get() - lastBefore.get())
+                + " failed_sends=" + (failure.get() == null ? 0 : 1));
+            producer.close(Duration.ofSeconds(5));
+        }
+        return 0;
+    }
+
     record Metric(String key, String label, String unit, boolean higherBetter, String limit, String target) {
     }
 
@@ -447,7 +574,10 @@ public class BenchTool {
         new Metric("cluster_produce_p1_acksall", "3 brokers rf=3 min.isr=2: produce 1 partition, acks=all", "MiB/s", true, "disk", ">= 1.3x"),
         new Metric("cluster_produce_p16_acksall", "3 brokers rf=3 min.isr=2: produce 16 partitions, acks=all", "MiB/s", true, "disk", ">= 1.3x"),
         new Metric("cluster_e2e_p99", "3 brokers rf=3: end-to-end latency p99", "ms", false, "", ""),
-        new Metric("cluster_e2e_p999", "3 brokers rf=3: end-to-end latency p99.9", "ms", false, "", ""));
+        new Metric("cluster_e2e_p999", "3 brokers rf=3: end-to-end latency p99.9", "ms", false, "", ""),
+        new Metric("cluster_failover_ack", "3 brokers rf=3 min.isr=2: SIGKILL of a partition leader to the first acks=all ack after it",
+            "s", false, "", "< 3 s"),
+        new Metric("cluster_failover_gap", "3 brokers rf=3 min.isr=2: last ack before that SIGKILL to the first after it", "s", false, "", ""));
 
     static void report(String[] a) throws IOException {
         // system -> metric -> round -> value

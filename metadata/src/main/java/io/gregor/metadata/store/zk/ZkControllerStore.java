@@ -84,4 +84,43 @@ public final class ZkControllerStore implements ControllerStore {
             }
         }
     }
+
+    @Override
+    public boolean resignDeadController(int brokerId) throws Exception {
+        Stat controllerStat = new Stat();
+        byte[] controller;
+        try {
+            controller = zk.getData().storingStatIn(controllerStat).forPath(ZkPaths.CONTROLLER);
+        } catch (KeeperException.NoNodeException none) {
+            return false;
+        }
+        if (ZkData.controllerId(controller) != brokerId) {
+            return false;
+        }
+        // Only the dead controller's own session's entries: a new incarnation of the same broker
+        // (another session) keeps its candidacy.
+        long owner = controllerStat.getEphemeralOwner();
+        byte[] id = ZkData.electionEntry(brokerId);
+        boolean removed = false;
+        for (String child : zk.getChildren().forPath(ZkPaths.CONTROLLER_ELECTION)) {
+            String path = ZkPaths.CONTROLLER_ELECTION + "/" + child;
+            Stat stat = new Stat();
+            byte[] data;
+            try {
+                data = zk.getData().storingStatIn(stat).forPath(path);
+            } catch (KeeperException.NoNodeException gone) {
+                continue;
+            }
+            if (Arrays.equals(data, id) && stat.getEphemeralOwner() == owner) {
+                try {
+                    zk.delete().withVersion(stat.getVersion()).forPath(path);
+                    removed = true;
+                    log.info("Removed the controller-election entry of broker {}, whose endpoint refuses connections", brokerId);
+                } catch (KeeperException.NoNodeException | KeeperException.BadVersionException ignored) {
+                    // Gone already.
+                }
+            }
+        }
+        return removed;
+    }
 }
