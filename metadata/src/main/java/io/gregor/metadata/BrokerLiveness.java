@@ -35,8 +35,12 @@ final class BrokerLiveness {
         final long epoch;
         long lastContactMs;
         boolean fenced;
+        /** Heartbeats taken from it, so that a probe can tell whether one came while it ran. */
+        long heartbeats;
         /** When the running probe started, or -1. */
         long probeStartedMs = -1;
+        /** {@link #heartbeats} when the running probe started. */
+        long heartbeatsAtProbe;
         /** When the last probe started, -1 for never: at most one probe per heartbeat interval. */
         long lastProbeMs = -1;
 
@@ -92,6 +96,7 @@ final class BrokerLiveness {
             return HeartbeatResult.STALE_BROKER_EPOCH;
         }
         t.lastContactMs = Math.max(t.lastContactMs, nowMs);
+        t.heartbeats++;
         t.fenced = false;
         return HeartbeatResult.ACCEPTED;
     }
@@ -139,6 +144,7 @@ final class BrokerLiveness {
             return -1;
         }
         t.probeStartedMs = nowMs;
+        t.heartbeatsAtProbe = t.heartbeats;
         t.lastProbeMs = nowMs;
         return t.epoch;
     }
@@ -159,9 +165,8 @@ final class BrokerLiveness {
         if (t == null || t.epoch != epoch || t.probeStartedMs < 0) {
             return false;
         }
-        long started = t.probeStartedMs;
         t.probeStartedMs = -1;
-        if (result == BrokerProbe.Result.REFUSED && !t.fenced && t.lastContactMs < started) {
+        if (result == BrokerProbe.Result.REFUSED && !t.fenced && t.heartbeats == t.heartbeatsAtProbe) {
             t.fenced = true;
             return true;
         }

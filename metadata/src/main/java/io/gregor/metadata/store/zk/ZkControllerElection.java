@@ -5,8 +5,8 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,10 +75,12 @@ public final class ZkControllerElection implements ControllerElection {
             }
         };
         try {
-            Stat stat = zk.checkExists().usingWatcher(watcher).forPath(path);
-            if (stat == null) {
-                maybeRejoin(l, path);
-            }
+            // In the background: this runs on ZooKeeper's event thread (the latch's listener), which must not wait for ZooKeeper.
+            zk.checkExists().usingWatcher(watcher).inBackground((client, event) -> {
+                if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                    maybeRejoin(l, path);
+                }
+            }).forPath(path);
         } catch (Exception e) {
             log.warn("Cannot watch the controller-election entry {}: {}", path, e.toString());
         }
