@@ -597,9 +597,9 @@ public class BenchTool {
         new Metric("cluster_produce_p16_acksall", "3 brokers rf=3 min.isr=2: produce 16 partitions, acks=all", "MiB/s", true, "disk", ">= 1.3x"),
         new Metric("cluster_e2e_p99", "3 brokers rf=3: end-to-end latency p99", "ms", false, "", ""),
         new Metric("cluster_e2e_p999", "3 brokers rf=3: end-to-end latency p99.9", "ms", false, "", ""),
-        new Metric("cluster_failover_ack", "3 brokers rf=3 min.isr=2: SIGKILL of a partition leader to the first acks=all ack after it",
+        new Metric("cluster_failover_ack", "3 brokers rf=3 min.isr=2: SIGKILL of a partition leader until acks=all produce resumes",
             "s", false, "", "< 3 s"),
-        new Metric("cluster_failover_gap", "3 brokers rf=3 min.isr=2: last ack before that SIGKILL to the first after it", "s", false, "", ""));
+        new Metric("cluster_failover_gap", "3 brokers rf=3 min.isr=2: longest time without an ack around that SIGKILL", "s", false, "", ""));
 
     static void report(String[] a) throws IOException {
         // system -> metric -> round -> value
