@@ -46,11 +46,12 @@ class FastFailoverIT {
      * acknowledgement around the fault, from {@code gapStartMs} to {@code gapEndMs} (both
      * relative to the fault; the start is negative when the last acknowledgement came before it).
      */
-    private record Outage(String fault, int victim, int newLeader, long gapStartMs, long gapEndMs, long gapMs, int acked) {
+    private record Outage(String fault, int victim, int newLeader, long leaderMovedMs, long gapStartMs, long gapEndMs, long gapMs, int acked) {
         @Override
         public String toString() {
-            return String.format("FastFailoverIT: %s (broker %d, then broker %d led): no acknowledgement from %+d ms to %+d ms of it, %d ms"
-                + " (%d records acknowledged in all)", fault, victim, newLeader, gapStartMs, gapEndMs, gapMs, acked);
+            return String.format("FastFailoverIT: %s (broker %d, then broker %d led, in ZooKeeper %d ms after it): no acknowledgement"
+                + " from %+d ms to %+d ms of it, %d ms (%d records acknowledged in all)", fault, victim, newLeader, leaderMovedMs, gapStartMs,
+                gapEndMs, gapMs, acked);
         }
     }
 
@@ -129,6 +130,7 @@ class FastFailoverIT {
         ContinuousProducer stream;
         long faultNanos;
         int newLeader;
+        long leaderMovedMs;
         try (KafkaProducer<String, String> producer = Clients.producer(cluster.bootstrapServers(), Map.of(
             ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -140,10 +142,14 @@ class FastFailoverIT {
 
                 faultNanos = System.nanoTime();
                 inject.run();
+                // From ZooKeeper: a Metadata request could land on a paused broker and hang.
+                ZkView zk = cluster.zookeeperView();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> zk.partitionState(TOPIC, 0).leader() != victim);
+                leaderMovedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultNanos);
                 int before = stream.ackedCount();
                 await().atMost(Duration.ofSeconds(60)).until(() -> stream.ackedCount() >= before + 250);
-                // From ZooKeeper: a Metadata request could land on a paused broker and hang.
-                newLeader = cluster.zookeeperView().partitionState(TOPIC, 0).leader();
+                newLeader = zk.partitionState(TOPIC, 0).leader();
 
                 heal.run();
                 cluster.awaitFullIsr(TOPIC, Duration.ofSeconds(60));
@@ -173,7 +179,7 @@ class FastFailoverIT {
                 gapEnd = times[i];
             }
         }
-        return new Outage(fault, victim, newLeader, TimeUnit.NANOSECONDS.toMillis(gapStart - faultNanos), TimeUnit.NANOSECONDS.toMillis(gapEnd - faultNanos),
+        return new Outage(fault, victim, newLeader, leaderMovedMs, TimeUnit.NANOSECONDS.toMillis(gapStart - faultNanos), TimeUnit.NANOSECONDS.toMillis(gapEnd - faultNanos),
             TimeUnit.NANOSECONDS.toMillis(gapEnd - gapStart), acked.size());
     }
 
