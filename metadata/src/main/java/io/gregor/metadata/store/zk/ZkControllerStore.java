@@ -3,6 +3,7 @@ package io.gregor.metadata.store.zk;
 import io.gregor.metadata.store.ControllerEpoch;
 import io.gregor.metadata.store.ControllerStore;
 import java.util.Arrays;
+import java.util.function.LongPredicate;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -64,24 +65,8 @@ public final class ZkControllerStore implements ControllerStore {
             return;
         }
         long session = ZkConnection.sessionId(zk);
-        byte[] id = ZkData.electionEntry(brokerId);
-        for (String child : zk.getChildren().forPath(ZkPaths.CONTROLLER_ELECTION)) {
-            String path = ZkPaths.CONTROLLER_ELECTION + "/" + child;
-            Stat stat = new Stat();
-            byte[] data;
-            try {
-                data = zk.getData().storingStatIn(stat).forPath(path);
-            } catch (KeeperException.NoNodeException gone) {
-                continue;
-            }
-            if (Arrays.equals(data, id) && stat.getEphemeralOwner() != session) {
-                try {
-                    zk.delete().withVersion(stat.getVersion()).forPath(path);
-                    log.info("Removed a stale controller-election entry of broker {} left by an earlier session", brokerId);
-                } catch (KeeperException.NoNodeException | KeeperException.BadVersionException ignored) {
-                    // Gone already.
-                }
-            }
+        if (removeElectionEntries(brokerId, owner -> owner != session)) {
+            log.info("Removed a stale controller-election entry of broker {} left by an earlier session", brokerId);
         }
     }
 
@@ -99,7 +84,16 @@ public final class ZkControllerStore implements ControllerStore {
         }
         // Only the dead controller's own session's entries: a new incarnation of the same broker
         // (another session) keeps its candidacy.
-        long owner = controllerStat.getEphemeralOwner();
+        long session = controllerStat.getEphemeralOwner();
+        boolean removed = removeElectionEntries(brokerId, owner -> owner == session);
+        if (removed) {
+            log.info("Removed the controller-election entry of broker {}, whose endpoint refuses connections", brokerId);
+        }
+        return removed;
+    }
+
+    /** Deletes the election entries carrying {@code brokerId} whose owning session passes the test; returns whether any went. */
+    private boolean removeElectionEntries(int brokerId, LongPredicate owner) throws Exception {
         byte[] id = ZkData.electionEntry(brokerId);
         boolean removed = false;
         for (String child : zk.getChildren().forPath(ZkPaths.CONTROLLER_ELECTION)) {
@@ -111,11 +105,10 @@ public final class ZkControllerStore implements ControllerStore {
             } catch (KeeperException.NoNodeException gone) {
                 continue;
             }
-            if (Arrays.equals(data, id) && stat.getEphemeralOwner() == owner) {
+            if (Arrays.equals(data, id) && owner.test(stat.getEphemeralOwner())) {
                 try {
                     zk.delete().withVersion(stat.getVersion()).forPath(path);
                     removed = true;
-                    log.info("Removed the controller-election entry of broker {}, whose endpoint refuses connections", brokerId);
                 } catch (KeeperException.NoNodeException | KeeperException.BadVersionException ignored) {
                     // Gone already.
                 }
