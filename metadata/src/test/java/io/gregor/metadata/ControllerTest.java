@@ -6,9 +6,12 @@ import io.gregor.testsupport.ManualTime;
 import io.gregor.metadata.store.ReplicaAssignment;
 import io.gregor.metadata.store.TopicStore;
 import io.gregor.metadata.store.memory.InMemoryMetadata;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.DisconnectException;
@@ -252,6 +255,196 @@ class ControllerTest {
         zeroEvents.runDue();
         assertThat(controller.isActive()).isFalse();
         successor.close();
+    }
+
+    // ---------------------------------------------------------------- failure detector
+
+    private static final BrokerHeartbeatConfig HEARTBEATS = new BrokerHeartbeatConfig(500, 2_500);
+    private final TestProbe probe = new TestProbe();
+
+    @Test
+    void shouldFenceABrokerThatStopsHeartbeatingForTheSessionTimeoutButNeverItsOwnBroker() throws Exception {
+        controller = startDetectingController(0, scheduler);
+        createTopic("t", Map.of(0, List.of(1, 2, 0)), Map.of(0, new PartitionState(1, 3, List.of(1, 2, 0), 1, 3)));
+
+        // Broker 1 is paused: its endpoint still accepts connections, it just says nothing.
+        heartbeatFor(HEARTBEATS.sessionTimeoutMs() - 250, 2);
+        assertThat(state("t", 0).leader()).as("within the session timeout").isEqualTo(1);
+        heartbeatFor(250, 2);
+
+        assertThat(controller.isFenced(1)).isTrue();
+        assertThat(state("t", 0)).isEqualTo(new PartitionState(2, 4, List.of(2, 0), 1, 4));
+        assertThat(probe.probed).as("a silent broker's endpoint is probed").contains(1);
+        assertThat(probe.probed).as("its own broker is never probed").doesNotContain(0);
+    }
+
+    @Test
+    void shouldUnfenceAFencedBrokerWhenItHeartbeatsAgain() throws Exception {
+        controller = startDetectingController(0, scheduler);
+        createTopic("t", Map.of(0, List.of(1)), Map.of(0, new PartitionState(1, 0, List.of(1), 1, 0)));
+        heartbeatFor(HEARTBEATS.sessionTimeoutMs(), 2);
+        assertThat(state("t", 0).leader()).as("its only replica is fenced").isEqualTo(PartitionState.NO_LEADER);
+
+        Controller.HeartbeatResult result = heartbeat(1);
+
+        assertThat(result).isEqualTo(Controller.HeartbeatResult.ACCEPTED);
+        assertThat(controller.isFenced(1)).isFalse();
+        assertThat(state("t", 0)).isEqualTo(new PartitionState(1, 2, List.of(1), 1, 2));
+    }
+
+    @Test
+    void shouldIgnoreHeartbeatsOfAnEarlierIncarnationOfTheBroker() throws Exception {
+        controller = startDetectingController(0, scheduler);
+        long oldEpoch = epochOf(1);
+        metadata.expireSession(1);
+        metadata.register(new BrokerRegistration(1, List.of(new Endpoint("PLAINTEXT", "localhost", 9093)), null, 0));
+        scheduler.runDue();
+        assertThat(epochOf(1)).as("a new registration has a larger broker epoch").isGreaterThan(oldEpoch);
+
+        List<Controller.HeartbeatResult> answers = new ArrayList<>();
+        for (long t = 0; t < HEARTBEATS.sessionTimeoutMs(); t += 250) {
+            controller.heartbeat(1, oldEpoch).thenAccept(answers::add);
+            heartbeatFor(250, 2);
+        }
+
+        assertThat(answers).isNotEmpty().containsOnly(Controller.HeartbeatResult.STALE_BROKER_EPOCH);
+        assertThat(controller.isFenced(1)).as("the old incarnation cannot keep the new one alive").isTrue();
+        assertThat(heartbeat(1)).isEqualTo(Controller.HeartbeatResult.ACCEPTED);
+        assertThat(controller.isFenced(1)).isFalse();
+    }
+
+    @Test
+    void shouldAnswerNotRegisteredAndNotControllerWhereTheyApply() throws Exception {
+        ManualScheduler standbyThread = new ManualScheduler(time);
+        controller = startDetectingController(0, scheduler);
+        Controller standby = startDetectingController(1, standbyThread);
+
+        assertThat(standby.heartbeat(2, epochOf(2)).getNow(null)).isEqualTo(Controller.HeartbeatResult.NOT_CONTROLLER);
+        var unknown = controller.heartbeat(7, 1);
+        scheduler.runDue();
+        assertThat(unknown.getNow(null)).isEqualTo(Controller.HeartbeatResult.NOT_REGISTERED);
+        standby.close();
+    }
+
+    @Test
+    void shouldFenceAtOnceWhenTheEndpointOfABrokerWhoseConnectionClosedRefusesConnections() throws Exception {
+        controller = startDetectingController(0, scheduler);
+        createTopic("t", Map.of(0, List.of(1, 2, 0)), Map.of(0, new PartitionState(1, 3, List.of(1, 2, 0), 1, 3)));
+
+        probe.results.put(1, BrokerProbe.Result.REFUSED);
+        controller.connectionClosed(1);
+        scheduler.runDue();
+
+        assertThat(controller.isFenced(1)).isTrue();
+        assertThat(state("t", 0)).as("without waiting for the session timeout").isEqualTo(new PartitionState(2, 4, List.of(2, 0), 1, 4));
+    }
+
+    @Test
+    void shouldNotFenceABrokerWhoseEndpointStillAcceptsConnectionsOrThatHeartbeatsDuringTheProbe() throws Exception {
+        controller = startDetectingController(0, scheduler);
+        createTopic("t", Map.of(0, List.of(1, 2, 0)), Map.of(0, new PartitionState(1, 3, List.of(1, 2, 0), 1, 3)));
+
+        // Its heartbeat connection closed but the process listens (it reconnects, or the controller moved).
+        controller.connectionClosed(1);
+        scheduler.runDue();
+        assertThat(controller.isFenced(1)).isFalse();
+        // A refusal that started before its next heartbeat (a listener restarting) does not count either.
+        CompletableFuture<BrokerProbe.Result> slow = new CompletableFuture<>();
+        probe.pending.put(1, slow);
+        controller.connectionClosed(1);
+        scheduler.runDue();
+        time.advance(1);
+        heartbeat(1);
+        slow.complete(BrokerProbe.Result.REFUSED);
+        scheduler.runDue();
+
+        assertThat(controller.isFenced(1)).isFalse();
+        assertThat(state("t", 0).leader()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldGiveEveryBrokerOneSessionTimeoutOfGraceWhenTakingOverAndFenceADeadControllerAtOnce() throws Exception {
+        controller = startDetectingController(0, scheduler);
+        ManualScheduler nextThread = new ManualScheduler(time);
+        Controller next = startDetectingController(1, nextThread);
+        createTopic("t", Map.of(0, List.of(0, 1, 2)), Map.of(0, new PartitionState(0, 0, List.of(0, 1, 2), 1, 0)));
+        createTopic("u", Map.of(0, List.of(2, 1)), Map.of(0, new PartitionState(2, 0, List.of(2, 1), 1, 0)));
+        scheduler.runDue();
+
+        // Controller 0 is killed: its endpoint refuses connections, its session lives on, and a
+        // broker removes its election entry.
+        probe.results.put(0, BrokerProbe.Result.REFUSED);
+        assertThat(metadata.resignDeadController(0)).isTrue();
+        nextThread.runDue();
+
+        assertThat(next.isActive()).isTrue();
+        assertThat(next.epoch()).isEqualTo(2);
+        assertThat(state("t", 0)).as("the dead controller's partitions move at once").isEqualTo(new PartitionState(1, 1, List.of(1, 2), 2, 1));
+        // Broker 2 has not heartbeated to the new controller yet: it keeps its partition for a session timeout.
+        nextThread.advance(HEARTBEATS.sessionTimeoutMs() - 250);
+        assertThat(next.isFenced(2)).isFalse();
+        assertThat(state("u", 0).leader()).isEqualTo(2);
+        nextThread.advance(250);
+        assertThat(next.isFenced(2)).isTrue();
+        assertThat(state("u", 0).leader()).isEqualTo(1);
+        next.close();
+    }
+
+    @Test
+    void shouldNotCountTimeTheControllerThreadWasHeldUpAgainstAnyBroker() throws Exception {
+        controller = startDetectingController(0, scheduler);
+        createTopic("t", Map.of(0, List.of(1, 2, 0)), Map.of(0, new PartitionState(1, 3, List.of(1, 2, 0), 1, 3)));
+        heartbeatFor(1_000, 1, 2);
+
+        // No task ran for 10 s (a long GC pause of the controller's JVM).
+        time.advance(10_000);
+        scheduler.runDue();
+
+        assertThat(controller.isFenced(1)).isFalse();
+        assertThat(controller.isFenced(2)).isFalse();
+        assertThat(state("t", 0).leader()).isEqualTo(1);
+    }
+
+    private Controller startDetectingController(int brokerId, ManualScheduler thread) throws Exception {
+        Controller c = new Controller(brokerId, metadata, metadata, metadata, metadata.controllerElection(brokerId), topic -> unclean.get(),
+            time, thread, HEARTBEATS, probe);
+        c.start();
+        thread.runDue();
+        return c;
+    }
+
+    /** Moves time on by {@code ms} in steps of 250 ms, each broker given heartbeating at every step. */
+    private void heartbeatFor(long ms, int... brokers) {
+        for (long t = 0; t < ms; t += 250) {
+            for (int b : brokers) {
+                controller.heartbeat(b, epochOf(b));
+            }
+            scheduler.advance(250);
+        }
+    }
+
+    private Controller.HeartbeatResult heartbeat(int broker) {
+        CompletableFuture<Controller.HeartbeatResult> result = controller.heartbeat(broker, epochOf(broker));
+        scheduler.runDue();
+        return result.getNow(null);
+    }
+
+    private long epochOf(int broker) {
+        return metadata.image().brokers().get(broker).epoch();
+    }
+
+    /** Answers probes with what the test set (LISTENING by default), at once or when the test completes a pending one. */
+    private static final class TestProbe implements BrokerProbe {
+        final Map<Integer, BrokerProbe.Result> results = new HashMap<>();
+        final Map<Integer, CompletableFuture<BrokerProbe.Result>> pending = new HashMap<>();
+        final List<Integer> probed = new ArrayList<>();
+
+        @Override
+        public CompletableFuture<Result> probe(BrokerRegistration broker) {
+            probed.add(broker.id());
+            CompletableFuture<Result> held = pending.remove(broker.id());
+            return held != null ? held : CompletableFuture.completedFuture(results.getOrDefault(broker.id(), Result.LISTENING));
+        }
     }
 
     private Controller startController(int brokerId, ManualScheduler thread) throws Exception {

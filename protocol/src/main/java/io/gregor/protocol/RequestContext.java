@@ -2,6 +2,8 @@ package io.gregor.protocol;
 
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /**
@@ -15,13 +17,15 @@ import org.apache.kafka.common.requests.RequestHeader;
  *                      work scheduled on it runs in order with the connection's other events
  * @param closer        closes the connection once earlier responses are written (used where
  *                      Kafka signals an error by disconnecting, e.g. a failed acks=0 produce)
+ * @param closeFuture   completes when the connection closes (the controller watches its brokers'
+ *                      heartbeat connections with it)
  */
 public record RequestContext(RequestHeader header, String connectionId, InetAddress clientAddress,
-                             String listenerName, EventLoop eventLoop, Runnable closer) {
+                             String listenerName, EventLoop eventLoop, Runnable closer, CompletionStage<Void> closeFuture) {
 
     public RequestContext(RequestHeader header, String connectionId, InetAddress clientAddress, String listenerName,
                           EventLoop eventLoop) {
-        this(header, connectionId, clientAddress, listenerName, eventLoop, () -> { });
+        this(header, connectionId, clientAddress, listenerName, eventLoop, () -> { }, new CompletableFuture<>());
     }
 
     /** Closes the connection after the responses already queued (the client reconnects and refreshes metadata). */

@@ -185,7 +185,9 @@ public final class MetadataCache implements MetadataView, AutoCloseable {
             if (deleted) {
                 brokers.remove(id);
             } else {
-                brokers.put(id, ZkData.brokerRegistration(id, bytes));
+                // The broker epoch is the registration's creation zxid: a new incarnation has a larger one.
+                long epoch = data.getStat() == null ? BrokerRegistration.NO_EPOCH : data.getStat().getCzxid();
+                brokers.put(id, ZkData.brokerRegistration(id, bytes).withEpoch(epoch));
             }
             return true;
         }
