@@ -28,7 +28,8 @@ final class LogTruncation {
     /** Removes all records at or after {@code offset}. */
     void truncateTo(long offset) {
         synchronized (state.lock) {
-            if (offset >= state.logEndOffset()) {
+            // A closed log may be renamed for deletion: its epoch and producer files name the old directory.
+            if (offset >= state.logEndOffset() || state.closed()) {
                 return;
             }
             LogSegments segments = state.segments();
@@ -58,6 +59,9 @@ final class LogTruncation {
     /** Deletes all data and restarts the log, empty, at {@code newOffset}. */
     void truncateFullyAndStartAt(long newOffset) {
         synchronized (state.lock) {
+            if (state.closed()) {
+                return;
+            }
             LogSegments segments = state.segments();
             try {
                 // The old segments must be renamed away before a new one may take the name of a base offset they share.
