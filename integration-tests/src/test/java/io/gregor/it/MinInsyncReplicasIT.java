@@ -11,12 +11,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,11 @@ class MinInsyncReplicasIT {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> zk.partitionState(TOPIC, 0).isr().equals(List.of(leader)));
             assertThat(zk.partitionState(TOPIC, 0).leader()).isEqualTo(leader);
+            // The controller fences the killed followers within milliseconds and writes the ISR to
+            // ZooKeeper; the leader checks min.insync.replicas against the ISR it has applied, so
+            // wait until the leader (the only broker left to answer) reports it too.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> leaderReportedIsr(tp).equals(List.of(leader)));
 
             // When
             List<Future<RecordMetadata>> rejected = send(producer, "rejected-", 50, acknowledged, errors);
@@ -112,6 +119,12 @@ class MinInsyncReplicasIT {
             }));
         }
         return futures;
+    }
+
+    private List<Integer> leaderReportedIsr(TopicPartition tp) throws Exception {
+        TopicDescription description = cluster.admin().describeTopics(List.of(tp.topic())).allTopicNames()
+            .get(15, TimeUnit.SECONDS).get(tp.topic());
+        return description.partitions().get(tp.partition()).isr().stream().map(Node::id).toList();
     }
 
     private long latestOffset(TopicPartition tp) throws Exception {
