@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.gregor.protocol.RequestDecoder.Decoded;
+import io.gregor.protocol.RequestDecoder.Dispatch;
 import io.gregor.protocol.RequestDecoder.Reply;
 import io.gregor.protocol.network.ConnectionHandler;
 import io.gregor.protocol.network.FrameDecoder;
 import io.gregor.protocol.testing.AdvertisedApis;
+import io.gregor.protocol.testing.Frames;
 import io.gregor.protocol.testing.RecordingAllocator;
 import io.gregor.protocol.testing.Responses;
 import io.gregor.protocol.testing.TestHandler;
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.UnknownServerException;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -44,9 +48,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link RequestDecoder#decode} returns, or throws {@link InvalidRequestException} (the
  *       connection closes); nothing else;</li>
- *   <li>the connection then either closes without writing anything (exactly when decoding threw)
- *       or writes exactly one response: the request's correlation id, parseable as that API's
- *       response at the version decoding chose, with no byte left over;</li>
+ *   <li>the connection then either closes without writing anything (exactly when decoding threw,
+ *       or when the failed request has no error answer: an acks=0 produce), or writes exactly
+ *       one response: the request's correlation id, parseable as that API's response at the
+ *       version decoding chose, with no byte left over; and then answers an ApiVersions request
+ *       pipelined behind it (a request never stalls the connection);</li>
  *   <li>every buffer is released, nothing reaches the end of the pipeline, and heap allocation
  *       stays within {@link #BUDGET} of the input's size.</li>
  * </ul>
@@ -57,6 +63,10 @@ class RequestDecoderFuzzTest {
 
     private static final ApiRegistry REGISTRY = failingRegistry();
     private static final RequestDecoder DECODER = new RequestDecoder(REGISTRY);
+    private static final int FOLLOW_UP_ID = 0x7e57_0001;
+    private static final short FOLLOW_UP_VERSION = 3;
+    private static final byte[] FOLLOW_UP = frame(Frames.request(new ApiVersionsRequestData().setClientSoftwareName("fuzz")
+        .setClientSoftwareVersion("1"), FOLLOW_UP_VERSION, FOLLOW_UP_ID));
 
     static {
         // Every frame that closes the connection or fails in its handler is logged; a million of
@@ -69,12 +79,13 @@ class RequestDecoderFuzzTest {
         Run run = new Run();
         BUDGET.check(frame.length, () -> run.send(frame));
 
-        if (run.decoded == null) {
-            assertThat(run.open).as("connection open after an invalid request").isFalse();
-            assertThat(run.written.remaining()).as("bytes written for an invalid request").isZero();
+        if (run.decoded == null || !hasErrorResponse(run.decoded)) {
+            assertThat(run.open).as("connection open after a request without an answer").isFalse();
+            assertThat(run.written.remaining()).as("bytes written for a request without an answer").isZero();
         } else {
             assertThat(run.open).as("connection open after a valid request").isTrue();
             assertAnswer(run.decoded, run.written);
+            assertFollowUpAnswered(run.written);
         }
         assertThat(run.read.refCnt()).as("request buffer released").isZero();
         assertThat(run.allocator.allocated()).as("pipeline buffers released").allSatisfy(buf -> assertThat(buf.refCnt()).isZero());
@@ -95,9 +106,11 @@ class RequestDecoderFuzzTest {
                 decoded = null;
             }
             allocator = new RecordingAllocator();
-            read = Unpooled.buffer(4 + frame.length).writeInt(frame.length).writeBytes(frame);
+            // The request, then an ApiVersions pipelined behind it: the connection must go on answering.
+            read = Unpooled.buffer(8 + frame.length + FOLLOW_UP.length).writeInt(frame.length).writeBytes(frame)
+                .writeInt(FOLLOW_UP.length).writeBytes(FOLLOW_UP);
             // Handlers in place before the channel is active, as the channel initializer puts them.
-            EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(frame.length), new ConnectionHandler(REGISTRY, "PLAINTEXT"));
+            EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(Math.max(frame.length, FOLLOW_UP.length)), new ConnectionHandler(REGISTRY, "PLAINTEXT"));
             channel.config().setAllocator(allocator);
             channel.writeInbound(read);
             channel.runPendingTasks();
@@ -117,6 +130,13 @@ class RequestDecoderFuzzTest {
         }
     }
 
+    /** A dispatched request fails in its handler: does its API have an error answer for it? */
+    private static boolean hasErrorResponse(Decoded decoded) {
+        return !(decoded instanceof Dispatch dispatch)
+            || dispatch.request().getErrorResponse(0, new UnknownServerException("fuzzed request")) != null;
+    }
+
+    /** Reads the request's answer off {@code written}, leaving what follows it. */
     private static void assertAnswer(Decoded decoded, ByteBuffer written) {
         short version;
         short headerVersion;
@@ -128,14 +148,36 @@ class RequestDecoderFuzzTest {
             headerVersion = decoded.header().apiKey().responseHeaderVersion(version);
         }
         ApiKeys key = decoded.header().apiKey();
-        assertThat(written.remaining()).as("response written").isGreaterThanOrEqualTo(4);
-        int size = written.getInt();
-        assertThat(written.remaining()).as("one response of %d bytes", size).isEqualTo(size);
-        ResponseHeader header = ResponseHeader.parse(written, headerVersion);
+        ByteBuffer response = nextResponse(written);
+        ResponseHeader header = ResponseHeader.parse(response, headerVersion);
         assertThat(header.correlationId()).isEqualTo(decoded.header().correlationId());
-        ApiMessage response = key.messageType.newResponse();
-        response.read(new ByteBufferAccessor(written), version);
-        assertThat(written.remaining()).as("bytes after the %s v%d response", key, version).isZero();
+        ApiMessage body = key.messageType.newResponse();
+        body.read(new ByteBufferAccessor(response), version);
+        assertThat(response.remaining()).as("bytes after the %s v%d response", key, version).isZero();
+    }
+
+    private static void assertFollowUpAnswered(ByteBuffer written) {
+        ByteBuffer response = nextResponse(written);
+        assertThat(ResponseHeader.parse(response, (short) 0).correlationId()).as("follow-up answered").isEqualTo(FOLLOW_UP_ID);
+        ApiVersionsResponseData body = new ApiVersionsResponseData();
+        body.read(new ByteBufferAccessor(response), FOLLOW_UP_VERSION);
+        assertThat(body.errorCode()).isZero();
+        assertThat(written.remaining()).as("bytes after the follow-up's answer").isZero();
+    }
+
+    private static ByteBuffer nextResponse(ByteBuffer written) {
+        assertThat(written.remaining()).as("a response written").isGreaterThanOrEqualTo(4);
+        int size = written.getInt();
+        assertThat(written.remaining()).as("a whole response of %d bytes", size).isGreaterThanOrEqualTo(size);
+        ByteBuffer response = written.slice().limit(size);
+        written.position(written.position() + size);
+        return response;
+    }
+
+    private static byte[] frame(ByteBuffer request) {
+        byte[] bytes = new byte[request.remaining()];
+        request.get(bytes);
+        return bytes;
     }
 
     /** Handles what Gregor advertises; every handler fails its request, as a handler meeting bad input does. */

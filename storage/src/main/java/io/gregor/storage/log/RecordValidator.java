@@ -240,19 +240,41 @@ public final class RecordValidator {
                     throw new InvalidRecordException("Compacted topic cannot accept message without key");
                 }
             } else {
-                cursor[0] += keyLength;
+                skip(cursor, keyLength, recordEnd, i);
             }
             if (timestampConfig != null) {
                 checkTimestamp(baseTimestamp + timestampDelta, timestampConfig, nowMs);
             }
-            if (cursor[0] > recordEnd) {
-                throw new InvalidRecordException("Record " + i + " of a batch overruns its length");
+            // Value and headers too: a consumer rejects a record they do not fill exactly.
+            skip(cursor, readVarint(buf, cursor, recordEnd), recordEnd, i);
+            int headers = readVarint(buf, cursor, recordEnd);
+            if (headers < 0) {
+                throw new InvalidRecordException("Record " + i + " of a batch has " + headers + " headers");
             }
-            cursor[0] = recordEnd;
+            for (int h = 0; h < headers; h++) {
+                int headerKeyLength = readVarint(buf, cursor, recordEnd);
+                if (headerKeyLength < 0) {
+                    throw new InvalidRecordException("Record " + i + " of a batch has a header key of length " + headerKeyLength);
+                }
+                skip(cursor, headerKeyLength, recordEnd, i);
+                skip(cursor, readVarint(buf, cursor, recordEnd), recordEnd, i);
+            }
+            if (cursor[0] != recordEnd) {
+                throw new InvalidRecordException("Record " + i + " of a batch ends " + (recordEnd - cursor[0])
+                    + " bytes before its length says");
+            }
         }
         if (cursor[0] != end) {
             throw new InvalidRecordException("Record batch has " + (end - cursor[0]) + " bytes after its last record");
         }
+    }
+
+    /** Moves the cursor over a field of {@code length} bytes (none for a negative length: null). */
+    private static void skip(int[] cursor, int length, int recordEnd, int record) {
+        if (length > recordEnd - cursor[0]) {
+            throw new InvalidRecordException("Record " + record + " of a batch overruns its length");
+        }
+        cursor[0] += Math.max(0, length);
     }
 
     static int readVarint(ByteBuffer buf, int[] cursor, int limit) {
