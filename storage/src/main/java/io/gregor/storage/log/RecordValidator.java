@@ -30,7 +30,8 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  * record count consistent with the offset delta; no control batches from clients; a sequence
  * number on every idempotent batch; a known compression codec; timestamps; keys on compacted
  * topics. Uncompressed batches are walked record by record in place (no allocation) to check
- * framing, offset deltas, keys on compacted topics and timestamps. Compressed batches are
+ * framing (key, value and headers fill each record exactly, as a consumer's parser requires),
+ * offset deltas, keys on compacted topics and timestamps. Compressed batches are
  * decompressed only when a per-record check needs it: keys on compacted topics, or timestamps
  * when {@code message.timestamp.before.max.ms} is set (the header's max timestamp bounds every
  * record from above, nothing in the header bounds them from below). Otherwise their first and max
