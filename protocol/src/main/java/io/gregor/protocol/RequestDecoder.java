@@ -87,8 +87,13 @@ public final class RequestDecoder {
             throw new InvalidRequestException(frame.remaining() + " unexpected trailing bytes after " + key + " v" + version + " request");
         }
         if (handler == null) {
-            AbstractResponse error = request.getErrorResponse(0, new UnsupportedVersionException(
-                "Gregor does not support " + key.name + " v" + version));
+            AbstractResponse error;
+            try {
+                error = request.getErrorResponse(0, new UnsupportedVersionException("Gregor does not support " + key.name + " v" + version));
+            } catch (RuntimeException e) {
+                // kafka-clients parses some fields it cannot answer (a null where its error response needs a list).
+                throw new InvalidRequestException("Cannot answer " + key + " v" + version + ": " + e);
+            }
             if (error == null) {
                 // An acks=0 produce has no answer, not even an error: closing is how it learns.
                 throw new InvalidRequestException("Unsupported version " + version + " of " + key + " without a response");

@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
@@ -186,6 +187,11 @@ public final class RecordValidator {
                     checkTimestamp(record.timestamp(), timestampConfig, nowMs);
                 }
             }
+        } catch (InvalidRecordException | InvalidTimestampException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // Past its CRC, the client's compressed bytes do not decompress ("Failed to decompress record stream").
+            throw new InvalidRecordException("Record batch cannot be decompressed: " + e.getMessage(), e);
         }
     }
 

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.AfterAll;
  * <p>For every input, the append either throws {@link CorruptRecordException} or
  * {@link InvalidRecordException} and the log is unchanged, or it stores exactly the whole
  * batches before the first cut one, byte for byte; it rejects exactly when one of those whole
- * batches breaks a rule (size, magic, CRC, offsets continuing the log), as a reference walk
+ * batches breaks a rule (size, magic, CRC, offsets continuing the log and within one segment's
+ * reach of the first), as a reference walk
  * over the response decides. After an append the log end is the last stored offset + 1, a read
  * from each stored batch's offsets starts at that batch (the offset index points at batch
  * starts), and heap allocation stays within {@link #BUDGET}.
@@ -128,6 +129,9 @@ class FollowerAppendFuzzTest {
                 int delta = BatchHeader.lastOffsetDelta(slice, 0);
                 if (delta < 0 || base < next) {
                     return new Expected(batches, "offsets " + base + "+" + delta + " after " + next);
+                }
+                if (!batches.isEmpty() && base + delta - batches.get(0).baseOffset() > Integer.MAX_VALUE) {
+                    return new Expected(batches, "offsets " + batches.get(0).baseOffset() + " to " + (base + delta) + " span more than a segment");
                 }
                 batches.add(new Batch(at, size, base, base + delta));
                 next = base + delta + 1;
