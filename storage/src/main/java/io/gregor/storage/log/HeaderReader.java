@@ -35,6 +35,9 @@ final class HeaderReader {
      *         file corrupted where no recovery checked it)
      */
     int locate(int position) throws IOException {
+        if (position < 0) {
+            throw new CorruptRecordException("Corrupt index or batch size: a batch header at position " + position);
+        }
         if (position + BatchHeader.SIZE > end) {
             return -1;
         }

@@ -339,6 +339,10 @@ public final class RecordValidator {
                     Record r = it.next();
                     builder.appendWithOffset(r.offset(), r.timestamp(), r.key(), r.value(), r.headers());
                 }
+            } catch (InvalidRecordException e) {
+                throw e;
+            } catch (KafkaException e) {
+                throw new InvalidRecordException("Record batch cannot be decompressed: " + e.getMessage(), e);
             }
             ByteBuffer built = builder.build().buffer();
             if (built.remaining() > config.maxMessageBytes()) {
