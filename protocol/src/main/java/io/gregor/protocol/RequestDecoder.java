@@ -7,6 +7,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestAndSize;
 import org.apache.kafka.common.requests.RequestHeader;
 
@@ -17,7 +18,8 @@ import org.apache.kafka.common.requests.RequestHeader;
  *   <li>ApiVersions at a version the broker does not know: a v0 UNSUPPORTED_VERSION answer with
  *       the supported ranges, so that the client can pick a version (KIP-511);</li>
  *   <li>an API that kafka-clients can parse but Gregor does not handle (or not at this version):
- *       that API's own error response with UNSUPPORTED_VERSION;</li>
+ *       that API's own error response with UNSUPPORTED_VERSION (an acks=0 produce has none: the
+ *       connection closes);</li>
  *   <li>anything else (unknown API key, a version kafka-clients cannot parse such as Produce
  *       v0-v2, which ApiVersions advertises for librdkafka's sake as Kafka does, unparseable
  *       header or body, trailing bytes): {@link InvalidRequestException}, upon which the
@@ -87,9 +89,18 @@ public final class RequestDecoder {
             throw new InvalidRequestException(frame.remaining() + " unexpected trailing bytes after " + key + " v" + version + " request");
         }
         if (handler == null) {
-            ApiMessage error = request.getErrorResponse(0, new UnsupportedVersionException(
-                "Gregor does not support " + key.name + " v" + version)).data();
-            return new Reply(header, error, version, key.responseHeaderVersion(version));
+            AbstractResponse error;
+            try {
+                error = request.getErrorResponse(0, new UnsupportedVersionException("Gregor does not support " + key.name + " v" + version));
+            } catch (RuntimeException e) {
+                // kafka-clients parses some fields it cannot answer (a null where its error response needs a list).
+                throw new InvalidRequestException("Cannot answer " + key + " v" + version + ": " + e);
+            }
+            if (error == null) {
+                // An acks=0 produce has no answer, not even an error: closing is how it learns.
+                throw new InvalidRequestException("Unsupported version " + version + " of " + key + " without a response");
+            }
+            return new Reply(header, error.data(), version, key.responseHeaderVersion(version));
         }
         return new Dispatch(header, (ApiHandler<ApiMessage>) handler, request.data(), request);
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A handler that asks to close the connection ({@link RequestContext#closeConnection()})
  * gets it closed once every response up to its own slot has been written out; nothing after
- * that slot is read, dispatched or answered.
+ * that slot is read, dispatched or answered. A failed request is answered with its API's error
+ * response; one that has none (an acks=0 produce) closes the connection the same way.
  *
  * <p>Buffer ownership: each inbound frame is released as soon as its handler's {@code handle}
  * returns (or when the frame is answered or dropped without a handler); encoded responses pass
@@ -144,9 +146,30 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             Throwable cause = Futures.unwrap(error);
             log.error("Error handling {} v{} from {} (client {})", dispatch.header().apiKey(), version, connectionId,
                 dispatch.header().clientId(), cause);
-            response = dispatch.request().getErrorResponse(0, cause).data();
+            response = errorResponse(dispatch, cause);
+            if (response == null) {
+                // No error answer exists (an acks=0 produce): the client learns of the failure by the
+                // connection closing, as with Kafka.
+                closeAfter(pending);
+            }
         }
         complete(pending, response, version, dispatch.header().apiKey().responseHeaderVersion(version));
+    }
+
+    /**
+     * The request's error answer, or {@code null} when it has none or none can be built. Runs in a
+     * future's callback, where an exception would vanish and leave the request's slot, and with it
+     * every later response of the connection, waiting forever.
+     */
+    private ApiMessage errorResponse(Dispatch dispatch, Throwable cause) {
+        try {
+            AbstractResponse error = dispatch.request().getErrorResponse(0, cause);
+            return error == null ? null : error.data();
+        } catch (RuntimeException e) {
+            log.error("Cannot build the error response of {} v{} on {}; closing the connection", dispatch.header().apiKey(),
+                dispatch.header().apiVersion(), connectionId, e);
+            return null;
+        }
     }
 
     private void complete(Pending pending, ApiMessage response, short version, short headerVersion) {

@@ -24,6 +24,7 @@ import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -253,6 +254,28 @@ class ConnectionHandlerTest {
             assertThat(body.errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(body.apiKeys().find(ApiKeys.DESCRIBE_CLUSTER.id).maxVersion()).isZero();
         });
+    }
+
+    @Test
+    void shouldCloseWithoutAnAnswerAfterEarlierResponsesWhenAnAcksZeroProduceFails() {
+        // Given a produce handler failing as one does when an append throws, behind a waiting request
+        TestHandler<ProduceRequestData> produce = new TestHandler<>(ApiKeys.PRODUCE, 3, 13,
+            (context, request) -> CompletableFuture.failedFuture(new IllegalStateException("append failed")));
+        EmbeddedChannel produceChannel = new EmbeddedChannel(new ConnectionHandler(
+            ApiRegistry.builder().register(produce).register(describeCluster).build(), "PLAINTEXT"));
+        produceChannel.writeInbound(Frames.requestBuf(new DescribeClusterRequestData(), DESCRIBE_CLUSTER_VERSION, 1));
+
+        // When an acks=0 produce fails (it has no error response) and a request follows it
+        produceChannel.writeInbound(Frames.requestBuf(new ProduceRequestData().setAcks((short) 0).setTimeoutMs(1000), (short) 9, 2));
+        produceChannel.writeInbound(Frames.requestBuf(new DescribeClusterRequestData(), DESCRIBE_CLUSTER_VERSION, 3));
+        pending.get(0).complete(cluster("c1"));
+        produceChannel.runPendingTasks();
+
+        // Then the earlier answer is written, then the connection closes: no stall behind the produce
+        assertThat(clusterIds(Responses.drain(produceChannel, DESCRIBE_CLUSTER_HEADER))).containsExactly("1:c1");
+        assertThat(produceChannel.isOpen()).isFalse();
+        assertThat(pending).as("nothing dispatched after the produce").hasSize(1);
+        produceChannel.finishAndReleaseAll();
     }
 
     private void send(ApiMessage body, short version, int correlationId) {

@@ -26,7 +26,8 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  *   <li>CRC: {@link CorruptRecordException};</li>
  *   <li>last offset {@code >=} base offset: {@link InvalidRecordException};</li>
  *   <li>offsets: the first batch starts at or after the log end, each next one after the last
- *       offset of the one before: {@link InvalidRecordException}. Gaps are legal: compaction on
+ *       offset of the one before, and all within 2^31 of the first (what one segment indexes):
+ *       {@link InvalidRecordException}. Gaps are legal: compaction on
  *       the leader removes whole batches, and leaves batches whose records do not fill their
  *       offset range, so neither the next base offset nor the record count is implied.</li>
  * </ul>
@@ -78,6 +79,11 @@ final class FollowerBatches {
             }
             checkBatch(topicPartition, buf, at, size, nextAllowed);
             lastOffset = BatchHeader.lastOffset(buf, at);
+            if (batchCount > 0 && !LogSegment.fitsRelativeOffset(lastOffset, BatchHeader.baseOffset(buf, start))) {
+                // A leader serves one segment's range at a time; more would not fit the segment appended to.
+                throw new InvalidRecordException(topicPartition + ": fetched batches span offsets " + BatchHeader.baseOffset(buf, start)
+                    + " to " + lastOffset + ", more than one segment can index");
+            }
             nextAllowed = lastOffset + 1;
             maxTimestamp = Math.max(maxTimestamp, BatchHeader.maxTimestamp(buf, at));
             offsetCount += BatchHeader.lastOffsetDelta(buf, at) + 1;

@@ -4,6 +4,7 @@ import io.gregor.storage.util.FileChannels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import org.apache.kafka.common.errors.CorruptRecordException;
 
 /**
  * Reads batch headers from a segment file through a window, so that scanning many small batches
@@ -29,8 +30,14 @@ final class HeaderReader {
     /**
      * Makes the header at {@code position} readable and returns its index in {@link #buffer()},
      * or -1 when no complete header starts there before {@code end}.
+     *
+     * @throws CorruptRecordException when the header's size field is smaller than a header (a
+     *         file corrupted where no recovery checked it)
      */
     int locate(int position) throws IOException {
+        if (position < 0) {
+            throw new CorruptRecordException("Corrupt index or batch size: a batch header at position " + position);
+        }
         if (position + BatchHeader.SIZE > end) {
             return -1;
         }
@@ -46,7 +53,13 @@ final class HeaderReader {
             windowStart = position;
             windowLength = want;
         }
-        return (int) (position - windowStart);
+        int at = (int) (position - windowStart);
+        if (BatchHeader.totalSize(window, at) < BatchHeader.SIZE) {
+            // A scan steps by this size: smaller than a header it would stand still or go back.
+            throw new CorruptRecordException("Corrupt record batch at position " + position + ": size "
+                + BatchHeader.totalSize(window, at));
+        }
+        return at;
     }
 
     ByteBuffer buffer() {

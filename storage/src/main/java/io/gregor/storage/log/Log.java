@@ -308,7 +308,8 @@ public final class Log implements ReadableLog, Closeable {
     private boolean needsRoll(int bytes, long lastOffset) throws IOException {
         LogSegment segment = activeSegment();
         if (segment.size() == 0) {
-            return false;
+            // An empty segment takes anything it can index (a follower's fetch may jump 2^31 offsets past it).
+            return !segment.canHold(lastOffset);
         }
         LogConfig c = state.config();
         boolean full = (long) segment.size() + bytes > c.segmentBytes();
