@@ -17,7 +17,20 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * beside it; {@code -Dgregor.apiVersionsTable=PATH} points elsewhere.
  */
 public final class AdvertisedApis {
+    private static final int PRODUCE_MIN_HANDLED = 3;
+
     private AdvertisedApis() {
+    }
+
+    /**
+     * What Gregor handles: the advertised table without Produce v0-v2, which ApiVersions lists for
+     * librdkafka's sake as Kafka 4 does (KAFKA-18659) while such requests close the connection;
+     * kafka-clients 4 cannot even encode them (KIP-896).
+     */
+    public static List<ApiVersionRange> handled() {
+        return load().stream()
+            .map(r -> r.key() == ApiKeys.PRODUCE && r.min() < PRODUCE_MIN_HANDLED ? ApiVersionRange.of(r.key(), PRODUCE_MIN_HANDLED, r.max()) : r)
+            .toList();
     }
 
     public static List<ApiVersionRange> load() {

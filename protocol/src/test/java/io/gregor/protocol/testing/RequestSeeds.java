@@ -62,7 +62,7 @@ public final class RequestSeeds {
     public static Map<String, byte[]> requests() {
         Map<String, byte[]> seeds = new LinkedHashMap<>();
         int correlationId = 1;
-        for (ApiVersionRange range : AdvertisedApis.load()) {
+        for (ApiVersionRange range : AdvertisedApis.handled()) {
             for (short version = range.min(); version <= range.max(); version++) {
                 ApiKeys key = range.key();
                 String name = "seed-" + key.name.toLowerCase().replace(' ', '-') + "-v" + version;
