@@ -93,6 +93,15 @@ public final class RecordValidator {
                 throw new InvalidRecordException("Invalid sequence number " + BatchHeader.baseSequence(buf, at)
                     + " in a record batch of producer " + BatchHeader.producerId(buf, at));
             }
+            // A producer id needs an epoch (and a transactional batch a producer id): a batch without
+            // one cannot be rebuilt for another codec and would confuse the producer state.
+            if (BatchHeader.isTransactional(buf, at) && BatchHeader.producerId(buf, at) == RecordBatch.NO_PRODUCER_ID) {
+                throw new InvalidRecordException("A transactional record batch needs a producer id");
+            }
+            if (BatchHeader.producerId(buf, at) != RecordBatch.NO_PRODUCER_ID && BatchHeader.producerEpoch(buf, at) < 0) {
+                throw new InvalidRecordException("Invalid producer epoch " + BatchHeader.producerEpoch(buf, at)
+                    + " in a record batch of producer " + BatchHeader.producerId(buf, at));
+            }
             CompressionType compression = compression(buf, at);
             LogConfig timestampConfig = checkTimestampType(buf, at, config, nowMs) ? config : null;
             RecordWalk.RecordVisitor checks = recordChecks(buf, at, config.compact(), timestampConfig, nowMs);
@@ -237,7 +246,13 @@ public final class RecordValidator {
                     builder.appendWithOffset(r.offset(), r.timestamp(), r.key(), r.value(), r.headers());
                 }
             }
-            ByteBuffer built = builder.build().buffer();
+            ByteBuffer built;
+            try {
+                built = builder.build().buffer();
+            } catch (IllegalArgumentException e) {
+                // The builder's own checks of the producer fields: what the client sent cannot be stored.
+                throw new InvalidRecordException("Record batch cannot be rebuilt as " + type + ": " + e.getMessage());
+            }
             if (built.remaining() > config.maxMessageBytes()) {
                 throw new RecordTooLargeException("Record batch of " + built.remaining() + " bytes after recompression to " + type
                     + " exceeds max.message.bytes " + config.maxMessageBytes());

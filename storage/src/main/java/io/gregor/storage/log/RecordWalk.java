@@ -90,6 +90,12 @@ final class RecordWalk {
             throw new InvalidRecordException("Incorrect declared batch size: the " + type.name + " data ends inside a record");
         } catch (IOException | RuntimeException e) {
             throw new InvalidRecordException("The " + type.name + " data of a record batch cannot be decompressed: " + e.getMessage());
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Error e) {
+            // snappy-java answers some corrupt input with an Error (SnappyError: INVALID_CHUNK_SIZE);
+            // it is the client's bytes, not the VM, that are broken.
+            throw new InvalidRecordException("The " + type.name + " data of a record batch cannot be decompressed: " + e);
         }
     }
 
