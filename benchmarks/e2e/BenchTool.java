@@ -39,8 +39,6 @@ import org.apache.kafka.common.TopicPartition;
  * consume   BOOTSTRAP TOPIC COUNT                          fetch throughput in assign mode (no group)
  * produce-all BOOTSTRAP TOPIC[,TOPIC...] PER_PARTITION SIZE PER_PARTITION records to every partition, acks=1
  * probe-produce BOOTSTRAP TOPIC ACKS TIMEOUT_MS            one record; exit 0 iff acknowledged
- * failover  BOOTSTRAP TOPIC AVOID ID:PID,...              SIGKILL a partition's leader under acks=all produce
- *                                                          (AVOID: broker ids not to kill, "controller" among them)
  * loopback  SECONDS                                        TCP bandwidth over 127.0.0.1, one stream
  * report    RESULTS_TSV LIMITS_TSV                         the Markdown tables
  * </pre>
@@ -51,7 +49,7 @@ public class BenchTool {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: BenchTool topics|latency|consume|produce-all|probe-produce|failover|loopback|report ...");
+            System.err.println("usage: BenchTool topics|latency|consume|produce-all|probe-produce|loopback|report ...");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -61,7 +59,6 @@ public class BenchTool {
             case "consume" -> consume(rest);
             case "produce-all" -> produceAll(rest);
             case "probe-produce" -> System.exit(probeProduce(rest));
-            case "failover" -> System.exit(failover(rest));
             case "loopback" -> loopback(rest);
             case "report" -> report(rest);
             default -> {
@@ -421,152 +418,6 @@ public class BenchTool {
     // ---- report ----
 
     /** One row of the table. */
-    // ---- failover ----
-
-    /**
-     * Leader failover as a producer sees it: an idempotent acks=all producer sends 100-byte
-     * records to one partition at 1,000 records/s (kafka-clients defaults otherwise); once it has
-     * been acknowledged for 3 s, the partition's leader is killed with SIGKILL (the pid given for
-     * its broker id), and the tool goes on until 2,000 acknowledgements came after the kill.
-     * Prints the longest time without an acknowledgement from the last one before the kill on
-     * ({@code gap_ms}) and the time from the kill to the acknowledgement that ended it
-     * ({@code kill_to_ack_ms}: when produce resumed). The victim leads a partition of TOPIC and is not in
-     * AVOID (comma-separated ids; "controller" stands for the broker DescribeCluster names).
-     *
-     * @return 0 when produce resumed within 120 s
-     */
-    static int failover(String[] a) throws Exception {
-        String bootstrap = a[0];
-        String topic = a[1];
-        Map<Integer, Long> pids = new TreeMap<>();
-        for (String pair : a[3].split(",")) {
-            String[] f = pair.split(":");
-            pids.put(Integer.parseInt(f[0]), Long.parseLong(f[1]));
-        }
-        Properties ap = new Properties();
-        ap.put("bootstrap.servers", bootstrap);
-        int partition = -1;
-        int victim = -1;
-        try (Admin admin = Admin.create(ap)) {
-            List<Integer> avoid = new ArrayList<>();
-            for (String id : a[2].split(",")) {
-                if (id.equals("controller")) {
-                    avoid.add(admin.describeCluster().controller().get(30, TimeUnit.SECONDS).id());
-                } else if (!id.isEmpty()) {
-                    avoid.add(Integer.parseInt(id));
-                }
-            }
-            for (var p : admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()) {
-                if (p.leader() != null && !p.leader().isEmpty() && !avoid.contains(p.leader().id()) && pids.containsKey(p.leader().id())) {
-                    partition = p.partition();
-                    victim = p.leader().id();
-                    break;
-                }
-            }
-            if (partition < 0) {
-                System.out.println("failover failed: no partition of " + topic + " is led by a broker outside " + avoid);
-                return 1;
-            }
-        }
-        Properties pp = new Properties();
-        pp.put("bootstrap.servers", bootstrap);
-        pp.put("acks", "all");
-        pp.put("key.serializer", BYTES + "Serializer");
-        pp.put("value.serializer", BYTES + "Serializer");
-        AtomicLong acked = new AtomicLong();
-        AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
-        AtomicLong lastBefore = new AtomicLong();
-        List<Long> after = new ArrayList<>();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        byte[] value = new byte[100];
-        long nanosPerRecord = TimeUnit.MILLISECONDS.toNanos(1);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp)) {
-            int target = partition;
-            Thread sender = new Thread(() -> {
-                long next = System.nanoTime();
-                while (!stop.get()) {
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    next += nanosPerRecord;
-                    try {
-                        producer.send(new ProducerRecord<>(topic, target, null, value), (md, e) -> {
-                            long now = System.nanoTime();
-                            if (e != null) {
-                                failure.compareAndSet(null, e);
-                                return;
-                            }
-                            acked.incrementAndGet();
-                            if (now > killedAt.get()) {
-                                synchronized (after) {
-                                    after.add(now);
-                                }
-                            } else {
-                                lastBefore.accumulateAndGet(now, Math::max);
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        failure.compareAndSet(null, e);
-                        return;
-                    }
-                }
-            }, "failover-producer");
-            sender.setDaemon(true);
-            sender.start();
-            long steadySince = System.nanoTime();
-            while (TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - steadySince) < 3 || acked.get() < 1_000) {
-                if (failure.get() != null || TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - steadySince) > 60) {
-                    System.out.println("failover failed: no steady acks=all produce before the kill: " + failure.get());
-                    stop.set(true);
-                    return 1;
-                }
-                Thread.sleep(50);
-            }
-            long pid = pids.get(victim);
-            System.out.println("failover: SIGKILL of broker " + victim + " (pid " + pid + "), leader of " + topic + "-" + partition
-                + ", after " + acked.get() + " acknowledged records");
-            killedAt.set(System.nanoTime());
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            // Until 2,000 acknowledgements after the kill (2 s of the new leader at the sending rate).
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (System.nanoTime() < deadline) {
-                synchronized (after) {
-                    if (after.size() >= 2_000) {
-                        break;
-                    }
-                }
-                Thread.sleep(5);
-            }
-            stop.set(true);
-            long[] times;
-            synchronized (after) {
-                times = after.stream().mapToLong(Long::longValue).sorted().toArray();
-            }
-            if (times.length < 2_000) {
-                System.out.println("failover failed: " + times.length + " acknowledgements within 120 s of the kill (" + failure.get() + ")");
-                return 1;
-            }
-            // The longest silence from the last acknowledgement before the kill on: acknowledgements
-            // the victim sent just before it died may still arrive after the kill.
-            long gapStart = lastBefore.get();
-            long gapEnd = times[0];
-            for (int i = 1; i < times.length; i++) {
-                if (times[i] - times[i - 1] > gapEnd - gapStart) {
-                    gapStart = times[i - 1];
-                    gapEnd = times[i];
-                }
-            }
-            System.out.println("failover victim=" + victim + " partition=" + partition
-                + " kill_to_ack_ms=" + TimeUnit.NANOSECONDS.toMillis(gapEnd - killedAt.get())
-                + " gap_ms=" + TimeUnit.NANOSECONDS.toMillis(gapEnd - gapStart)
-                + " failed_sends=" + (failure.get() == null ? 0 : 1));
-            producer.close(Duration.ofSeconds(5));
-        }
-        return 0;
-    }
-
     record Metric(String key, String label, String unit, boolean higherBetter, String limit, String target) {
     }
 
@@ -596,10 +447,7 @@ public class BenchTool {
         new Metric("cluster_produce_p1_acksall", "3 brokers rf=3 min.isr=2: produce 1 partition, acks=all", "MiB/s", true, "disk", ">= 1.3x"),
         new Metric("cluster_produce_p16_acksall", "3 brokers rf=3 min.isr=2: produce 16 partitions, acks=all", "MiB/s", true, "disk", ">= 1.3x"),
         new Metric("cluster_e2e_p99", "3 brokers rf=3: end-to-end latency p99", "ms", false, "", ""),
-        new Metric("cluster_e2e_p999", "3 brokers rf=3: end-to-end latency p99.9", "ms", false, "", ""),
-        new Metric("cluster_failover_ack", "3 brokers rf=3 min.isr=2: SIGKILL of a partition leader until acks=all produce resumes",
-            "s", false, "", "< 3 s"),
-        new Metric("cluster_failover_gap", "3 brokers rf=3 min.isr=2: longest time without an ack around that SIGKILL", "s", false, "", ""));
+        new Metric("cluster_e2e_p999", "3 brokers rf=3: end-to-end latency p99.9", "ms", false, "", ""));
 
     static void report(String[] a) throws IOException {
         // system -> metric -> round -> value

@@ -19,8 +19,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * are {@code <sequence number>}, increasing per producer, so a reader can check the order.
  */
 final class ContinuousProducer implements AutoCloseable {
-    /** An acknowledged record: the sequence number sent, the offset the broker gave it, and when the acknowledgement came ({@link System#nanoTime()}). */
-    record Ack(long sequence, long offset, long nanos) {
+    /** An acknowledged record: the sequence number sent and the offset the broker gave it. */
+    record Ack(long sequence, long offset) {
     }
 
     private final KafkaProducer<String, String> producer;
@@ -69,7 +69,7 @@ final class ContinuousProducer implements AutoCloseable {
                     if (error == null) {
                         List<Ack> list = acked.get(metadata.partition());
                         synchronized (list) {
-                            list.add(new Ack(seq, metadata.offset(), System.nanoTime()));
+                            list.add(new Ack(seq, metadata.offset()));
                         }
                         ackedCount.incrementAndGet();
                     } else {

@@ -23,9 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code replica.lag.time.max.ms} (so acks=all writes go on without it) and take it back once it
  * has caught up after SIGCONT.
  *
- * <p>The ZooKeeper session timeout and the controller's broker session timeout are longer than
- * the lag time, so the ISR shrinks because the follower lags, not because the controller saw its
- * broker die or fenced it. The ISR is read from ZooKeeper:
+ * <p>The ZooKeeper session timeout is longer than the lag time, so the ISR shrinks because the
+ * follower lags, not because the controller saw its broker die. The ISR is read from ZooKeeper:
  * a Metadata request could land on the frozen broker and hang.
  */
 class FrozenFollowerIT {
@@ -35,8 +34,7 @@ class FrozenFollowerIT {
     @RegisterExtension
     final ProcessCluster cluster = ProcessCluster.withBrokers(3)
         .config("replica.lag.time.max.ms", Long.toString(LAG_TIME_MS))
-        .config("zookeeper.session.timeout.ms", "20000")
-        .config("broker.session.timeout.ms", "20000");
+        .config("zookeeper.session.timeout.ms", "20000");
 
     @Test
     void shouldDropFollowerFromIsrAfterLagTimeWhenFrozenAndTakeItBackAfterSigcont() throws Exception {

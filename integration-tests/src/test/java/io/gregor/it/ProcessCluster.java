@@ -41,11 +41,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * running is killed, and the directory is deleted unless the test failed (its path and the tail of
  * every broker's output are printed then) or {@code -Dgregor.it.keep=true} asks to keep it.
  *
- * <p>Timing defaults suit tests: a killed broker is fenced by the controller at once (its port
- * refuses connections) and a paused one after {@code broker.session.timeout.ms} (Gregor's default),
- * its ZooKeeper session expires after {@code zookeeper.session.timeout.ms=6000} (the ZooKeeper
- * server's minimum with tickTime 2000 is 4000), and a follower leaves the ISR after
- * {@code replica.lag.time.max.ms=6000}.
+ * <p>Timing defaults suit tests: a broker's death is noticed when its ZooKeeper session expires
+ * ({@code zookeeper.session.timeout.ms=6000}, the ZooKeeper server's minimum with tickTime 2000 is
+ * 4000), and a follower leaves the ISR after {@code replica.lag.time.max.ms=6000}.
  */
 final class ProcessCluster implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     private final int brokerCount;

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -51,12 +50,6 @@ public final class Controller implements AutoCloseable {
     private volatile int epochZkVersion = -1;
     /** Set after a failed reconciliation until its retry is due (scheduler thread only). */
     private boolean backingOff;
-    /** The failure detector, or null when only ZooKeeper sessions tell who is alive (scheduler thread only). */
-    private final BrokerLiveness liveness;
-    private final BrokerProbe probe;
-    /** Counts takeovers, so that the liveness checks of an earlier term stop (scheduler thread only). */
-    private long term;
-    private long lastCheckMs = -1;
 
     /**
      * @param uncleanElectionEnabled whether a topic allows unclean leader election (topic config
@@ -65,21 +58,6 @@ public final class Controller implements AutoCloseable {
      */
     public Controller(int brokerId, ControllerStore controllerStore, TopicStore topics, MetadataView metadata,
                       ControllerElection election, Predicate<String> uncleanElectionEnabled, Time time, SerialScheduler scheduler) {
-        this(brokerId, controllerStore, topics, metadata, election, uncleanElectionEnabled, time, scheduler, null, null);
-    }
-
-    /**
-     * A controller with the failure detector: brokers heartbeat to it ({@link #heartbeat}), and it
-     * fences those it does not hear from (see {@link BrokerLiveness}).
-     *
-     * @param heartbeats the detector's settings, or null for none (liveness is the ZooKeeper registration alone)
-     * @param probe      tries a silent broker's endpoint; used only with {@code heartbeats}
-     */
-    public Controller(int brokerId, ControllerStore controllerStore, TopicStore topics, MetadataView metadata,
-                      ControllerElection election, Predicate<String> uncleanElectionEnabled, Time time, SerialScheduler scheduler,
-                      BrokerHeartbeatConfig heartbeats, BrokerProbe probe) {
-        this.liveness = heartbeats == null ? null : new BrokerLiveness(brokerId, heartbeats);
-        this.probe = probe;
         this.brokerId = brokerId;
         this.controllerStore = controllerStore;
         this.topics = topics;
@@ -128,7 +106,6 @@ public final class Controller implements AutoCloseable {
             controllerStore.registerController(brokerId, time.milliseconds());
             active = election.hasLeadership();
             log.info("Broker {} is now the controller (epoch {})", brokerId, epoch);
-            maybeStartLivenessChecks();
             scheduleReconcile();
         } catch (Exception ex) {
             log.error("Failed to take over as controller", ex);
@@ -156,9 +133,6 @@ public final class Controller implements AutoCloseable {
     }
 
     private void reconcile(MetadataImage image) {
-        if (liveness != null) {
-            liveness.update(image, time.milliseconds());
-        }
         try {
             for (TopicImage topic : image.topics().values()) {
                 if (topic.markedForDeletion()) {
@@ -194,7 +168,7 @@ public final class Controller implements AutoCloseable {
     private boolean reconcilePartition(MetadataImage image, TopicImage topic, PartitionImage partition) throws Exception {
         List<Integer> liveReplicas = new ArrayList<>();
         for (int r : partition.replicas()) {
-            if (isAlive(image, r)) {
+            if (image.isAlive(r)) {
                 liveReplicas.add(r);
             }
         }
@@ -210,12 +184,12 @@ public final class Controller implements AutoCloseable {
         List<Integer> liveIsr = new ArrayList<>();
         for (int r : state.isr()) {
             // Replicas that are no longer assigned (a cancelled reassignment) leave the ISR too.
-            if (isAlive(image, r) && partition.replicas().contains(r)) {
+            if (image.isAlive(r) && partition.replicas().contains(r)) {
                 liveIsr.add(r);
             }
         }
         PartitionState next = null;
-        boolean leaderGone = state.leader() == PartitionState.NO_LEADER || !isAlive(image, state.leader())
+        boolean leaderGone = state.leader() == PartitionState.NO_LEADER || !image.isAlive(state.leader())
             || !partition.replicas().contains(state.leader());
         if (leaderGone) {
             List<Integer> candidates = new ArrayList<>();
@@ -247,149 +221,6 @@ public final class Controller implements AutoCloseable {
             return true;
         }
         return false;
-    }
-
-    /**
-     * Whether the controller counts a broker alive: registered in ZooKeeper and, with the failure
-     * detector, not fenced. Only on the controller thread.
-     */
-    private boolean isAlive(MetadataImage image, int broker) {
-        return image.isAlive(broker) && (liveness == null || !liveness.isFenced(broker));
-    }
-
-    // ---------------------------------------------------------------- failure detector
-
-    /** What {@link #heartbeat} answers. */
-    public enum HeartbeatResult {
-        ACCEPTED,
-        NOT_CONTROLLER,
-        /** The epoch is not that of the broker's current registration as this controller sees it. */
-        STALE_BROKER_EPOCH,
-        NOT_REGISTERED
-    }
-
-    /**
-     * A broker's heartbeat (BrokerHeartbeat). Runs on the controller thread; the future completes
-     * there, or with NOT_CONTROLLER at once when this controller is not active or has no detector.
-     */
-    public CompletableFuture<HeartbeatResult> heartbeat(int broker, long brokerEpoch) {
-        CompletableFuture<HeartbeatResult> result = new CompletableFuture<>();
-        if (!active || liveness == null) {
-            result.complete(HeartbeatResult.NOT_CONTROLLER);
-            return result;
-        }
-        try {
-            scheduler.execute(() -> {
-                if (!active) {
-                    result.complete(HeartbeatResult.NOT_CONTROLLER);
-                    return;
-                }
-                long now = time.milliseconds();
-                liveness.update(metadata.image(), now);
-                boolean wasFenced = liveness.isFenced(broker);
-                BrokerLiveness.HeartbeatResult taken = liveness.heartbeat(broker, brokerEpoch, now);
-                if (wasFenced && !liveness.isFenced(broker)) {
-                    log.info("Broker {} heartbeats again: unfenced", broker);
-                    scheduleReconcile();
-                }
-                result.complete(switch (taken) {
-                    case ACCEPTED -> HeartbeatResult.ACCEPTED;
-                    case STALE_BROKER_EPOCH -> HeartbeatResult.STALE_BROKER_EPOCH;
-                    case NOT_REGISTERED -> HeartbeatResult.NOT_REGISTERED;
-                });
-            });
-        } catch (RejectedExecutionException closed) {
-            result.complete(HeartbeatResult.NOT_CONTROLLER);
-        }
-        return result;
-    }
-
-    /**
-     * The connection a broker heartbeated on closed: probe its endpoint now, since a killed
-     * process's sockets close at once and a refused probe fences it without waiting.
-     */
-    public void connectionClosed(int broker) {
-        if (liveness != null) {
-            submit(() -> maybeProbe(broker, true));
-        }
-    }
-
-    /** Whether this controller has fenced the broker; on the controller thread only (tests run there). */
-    boolean isFenced(int broker) {
-        return liveness != null && liveness.isFenced(broker);
-    }
-
-    /** Starts a new term of liveness checks: everyone registered gets a grace period, and their endpoints are probed now. */
-    private void maybeStartLivenessChecks() {
-        if (liveness == null || !active) {
-            return;
-        }
-        long now = time.milliseconds();
-        long thisTerm = ++term;
-        liveness.reset(metadata.image(), now);
-        lastCheckMs = now;
-        // A broker that died with the previous controller (or before it) is found at once.
-        for (int b : metadata.image().brokers().keySet()) {
-            maybeProbe(b, true);
-        }
-        scheduleLivenessCheck(thisTerm);
-    }
-
-    private void scheduleLivenessCheck(long thisTerm) {
-        try {
-            scheduler.schedule(() -> checkLiveness(thisTerm), liveness.config().checkIntervalMs());
-        } catch (RejectedExecutionException closed) {
-            // Closed.
-        }
-    }
-
-    private void checkLiveness(long thisTerm) {
-        if (thisTerm != term || !active) {
-            return;
-        }
-        long now = time.milliseconds();
-        long late = now - lastCheckMs - liveness.config().checkIntervalMs();
-        if (late > liveness.config().intervalMs()) {
-            // This thread was held up: heartbeats could not be taken meanwhile either.
-            log.warn("Controller thread was held up for {} ms; not counting that time against any broker", late);
-            liveness.forgive(late);
-        }
-        lastCheckMs = now;
-        liveness.update(metadata.image(), now);
-        List<Integer> fenced = liveness.expire(now);
-        if (!fenced.isEmpty()) {
-            log.warn("Fenced broker(s) {}: no heartbeat for {} ms (broker.session.timeout.ms)", fenced, liveness.config().sessionTimeoutMs());
-            scheduleReconcile();
-        }
-        for (int b : liveness.dueForProbe(now)) {
-            maybeProbe(b, false);
-        }
-        scheduleLivenessCheck(thisTerm);
-    }
-
-    /** Probes a broker's endpoint unless one is running or it is not due; the result comes back on the controller thread. */
-    private void maybeProbe(int broker, boolean always) {
-        if (!active) {
-            return;
-        }
-        MetadataImage image = metadata.image();
-        liveness.update(image, time.milliseconds());
-        BrokerRegistration registration = image.brokers().get(broker);
-        long probedEpoch = registration == null ? -1 : liveness.startProbe(broker, time.milliseconds(), always);
-        if (probedEpoch < 0) {
-            return;
-        }
-        long thisTerm = term;
-        probe.probe(registration).whenComplete((result, error) -> submit(() -> {
-            if (thisTerm != term || !active) {
-                return;
-            }
-            BrokerProbe.Result r = error != null ? BrokerProbe.Result.UNKNOWN : result;
-            if (liveness.probeEnded(broker, probedEpoch, r)) {
-                log.warn("Fenced broker {}: its endpoint refuses connections (the process is gone)", broker);
-                scheduleReconcile();
-            }
-        }));
     }
 
     /**
@@ -458,7 +289,7 @@ public final class Controller implements AutoCloseable {
                 continue;
             }
             for (PartitionRef r : notLed) {
-                if (LeaderElection.canElectPreferred(r.partition(), b -> isAlive(image, b))) {
+                if (LeaderElection.canElectPreferred(image, r.partition())) {
                     try {
                         topics.updatePartitionState(r.topic().name(), r.partition().partition(), LeaderElection.preferred(r.partition(), epoch),
                             r.partition().stateVersion(), epochZkVersion);

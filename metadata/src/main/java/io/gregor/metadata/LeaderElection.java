@@ -2,7 +2,6 @@ package io.gregor.metadata;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntPredicate;
 
 /**
  * Leader choices, shared by the controller (failures, rebalancing, reassignments) and the
@@ -31,13 +30,8 @@ public final class LeaderElection {
 
     /** Whether the preferred leader is alive, in sync, and not already leading. */
     public static boolean canElectPreferred(MetadataImage image, PartitionImage p) {
-        return canElectPreferred(p, image::isAlive);
-    }
-
-    /** As {@link #canElectPreferred(MetadataImage, PartitionImage)}, with the caller's idea of who is alive (the controller's excludes fenced brokers). */
-    public static boolean canElectPreferred(PartitionImage p, IntPredicate alive) {
         int preferred = preferredLeader(p);
-        return preferred >= 0 && p.state() != null && p.leader() != preferred && alive.test(preferred) && p.isr().contains(preferred);
+        return preferred >= 0 && p.state() != null && p.leader() != preferred && image.isAlive(preferred) && p.isr().contains(preferred);
     }
 
     /** The state after making the preferred replica leader (ISR unchanged). */

@@ -1,9 +1,7 @@
 package io.gregor.protocol;
 
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -11,10 +9,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 /**
  * The set of handled APIs. It is the single source of truth for what the broker supports:
  * the ApiVersions answer is generated from it, so a version is advertised if and only if a
- * handler takes it, with two exceptions Kafka makes too: Produce is advertised from v0 although
- * only v3 and later are handled (see {@link #PRODUCE_ADVERTISED_MIN_VERSION}), and the
- * broker-to-controller APIs registered with {@link Builder#registerUnadvertised} are handled
- * but not advertised, as Kafka's brokers do not advertise them either.
+ * handler takes it, with one exception Kafka makes too: Produce is advertised from v0 although
+ * only v3 and later are handled (see {@link #PRODUCE_ADVERTISED_MIN_VERSION}).
  *
  * <p>Immutable after {@link Builder#build()}; safe to share between event loops.
  */
@@ -32,15 +28,12 @@ public final class ApiRegistry {
     private final Map<ApiKeys, ApiHandler<?>> handlers;
     private final ApiVersionCollection versions;
 
-    private ApiRegistry(Map<ApiKeys, ApiHandler<?>> handlers, Set<ApiKeys> unadvertised) {
+    private ApiRegistry(Map<ApiKeys, ApiHandler<?>> handlers) {
         // The ApiVersions handler only reads the registry when a request arrives, after construction.
         handlers.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(this));
         this.handlers = handlers;
         ApiVersionCollection collection = new ApiVersionCollection();
         for (ApiHandler<?> handler : handlers.values()) {
-            if (unadvertised.contains(handler.apiKey())) {
-                continue;
-            }
             collection.add(new ApiVersion()
                 .setApiKey(handler.apiKey().id)
                 .setMinVersion(handler.apiKey() == ApiKeys.PRODUCE ? PRODUCE_ADVERTISED_MIN_VERSION : handler.minVersion())
@@ -73,18 +66,6 @@ public final class ApiRegistry {
 
     public static final class Builder {
         private final Map<ApiKeys, ApiHandler<?>> handlers = new EnumMap<>(ApiKeys.class);
-        private final Set<ApiKeys> unadvertised = EnumSet.noneOf(ApiKeys.class);
-
-        /**
-         * Registers a handler that ApiVersions does not advertise: an API Kafka serves only on its
-         * controller listeners (BrokerHeartbeat), which a Kafka broker's ApiVersions leaves out,
-         * so that clients see what they see from Kafka's brokers. Brokers call it without asking.
-         */
-        public Builder registerUnadvertised(ApiHandler<?> handler) {
-            register(handler);
-            unadvertised.add(handler.apiKey());
-            return this;
-        }
 
         /**
          * @throws IllegalArgumentException for a second handler of one API, a version range
@@ -110,7 +91,7 @@ public final class ApiRegistry {
 
         /** Builds the registry; ApiVersions is always handled, answered from the registry itself. */
         public ApiRegistry build() {
-            return new ApiRegistry(new EnumMap<>(handlers), EnumSet.copyOf(unadvertised));
+            return new ApiRegistry(new EnumMap<>(handlers));
         }
     }
 }

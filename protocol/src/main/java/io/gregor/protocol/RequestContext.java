@@ -2,8 +2,6 @@ package io.gregor.protocol;
 
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /**
@@ -17,15 +15,13 @@ import org.apache.kafka.common.requests.RequestHeader;
  *                      work scheduled on it runs in order with the connection's other events
  * @param closer        closes the connection once earlier responses are written (used where
  *                      Kafka signals an error by disconnecting, e.g. a failed acks=0 produce)
- * @param closeFuture   completes when the connection closes (the controller watches its brokers'
- *                      heartbeat connections with it)
  */
 public record RequestContext(RequestHeader header, String connectionId, InetAddress clientAddress,
-                             String listenerName, EventLoop eventLoop, Runnable closer, CompletionStage<Void> closeFuture) {
+                             String listenerName, EventLoop eventLoop, Runnable closer) {
 
     public RequestContext(RequestHeader header, String connectionId, InetAddress clientAddress, String listenerName,
                           EventLoop eventLoop) {
-        this(header, connectionId, clientAddress, listenerName, eventLoop, () -> { }, new CompletableFuture<>());
+        this(header, connectionId, clientAddress, listenerName, eventLoop, () -> { });
     }
 
     /** Closes the connection after the responses already queued (the client reconnects and refreshes metadata). */

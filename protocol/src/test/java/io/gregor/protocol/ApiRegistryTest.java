@@ -53,18 +53,6 @@ class ApiRegistryTest {
     }
 
     @Test
-    void shouldHandleButNotAdvertiseAnUnadvertisedHandler() {
-        ApiRegistry registry = ApiRegistry.builder()
-            .register(handler(ApiKeys.METADATA, 1, 9))
-            .registerUnadvertised(handler(ApiKeys.BROKER_HEARTBEAT, 0, 2))
-            .build();
-
-        assertThat(registry.handler(ApiKeys.BROKER_HEARTBEAT, (short) 1)).isNotNull();
-        assertThat(registry.apiVersions()).extracting(ApiVersion::apiKey)
-            .containsExactlyInAnyOrder(ApiKeys.METADATA.id, ApiKeys.API_VERSIONS.id);
-    }
-
-    @Test
     void shouldAdvertiseExactlyTheDeclaredRangesAndApiVersions() {
         ApiRegistry registry = ApiRegistry.builder()
             .register(handler(ApiKeys.METADATA, 1, 9))

@@ -4,7 +4,6 @@ import io.gregor.common.Threads;
 import io.gregor.coordinator.group.GroupConfig;
 import io.gregor.coordinator.group.GroupCoordinator;
 import io.gregor.metadata.BrokerRegistration;
-import io.gregor.metadata.BrokerHeartbeatConfig;
 import io.gregor.metadata.Controller;
 import io.gregor.metadata.EmbeddedZooKeeper;
 import io.gregor.metadata.Endpoint;
@@ -27,8 +26,6 @@ import io.gregor.metadata.store.zk.ZkLogEndsStore;
 import io.gregor.metadata.store.zk.ZkProducerIdBlocks;
 import io.gregor.metadata.store.zk.ZkTopicStore;
 import io.gregor.protocol.ApiRegistry;
-import io.gregor.server.liveness.BrokerHeartbeatSender;
-import io.gregor.server.liveness.SocketProbe;
 import io.gregor.protocol.network.NetworkServer;
 import io.gregor.protocol.network.RequestMemoryPool;
 import io.gregor.replication.FetcherConfig;
@@ -43,7 +40,6 @@ import io.gregor.server.coordinator.CoordinatorElections;
 import io.gregor.server.coordinator.ReplicaPartitionWriter;
 import io.gregor.server.handlers.AlterConfigsHandler;
 import io.gregor.server.handlers.AlterPartitionReassignmentsHandler;
-import io.gregor.server.handlers.BrokerHeartbeatHandler;
 import io.gregor.server.handlers.ElectLeadersHandler;
 import io.gregor.server.handlers.ListPartitionReassignmentsHandler;
 import io.gregor.server.handlers.CreatePartitionsHandler;
@@ -123,7 +119,6 @@ public final class Broker implements AutoCloseable {
     private LogManager logManager;
     private NetworkServer network;
     private Controller controller;
-    private BrokerHeartbeatSender heartbeatSender;
     private GroupCoordinator groupCoordinator;
     private CoordinatorElections coordinatorElections;
     private ReplicaManager replicaManager;
@@ -244,15 +239,14 @@ public final class Broker implements AutoCloseable {
         PartitionAdmin partitionAdmin = new PartitionAdmin(topics, cache, adminExecutor);
 
         phases.add("replicas-groups=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        int heartbeatIntervalMs = config.intValue(BrokerConfig.BROKER_HEARTBEAT_INTERVAL_MS);
-        String interBrokerListener = config.listeners().get(0).listenerName();
-        SocketProbe probe = new SocketProbe(interBrokerListener, heartbeatIntervalMs);
-        closeables.add(probe);
-        ZkControllerStore controllerStore = new ZkControllerStore(zk.curator());
-        controller = new Controller(brokerId, controllerStore, topics, cache, new ZkControllerElection(zk.curator(), brokerId),
+        controller = new Controller(brokerId, new ZkControllerStore(zk.curator()), topics, cache, new ZkControllerElection(zk.curator(), brokerId),
             topic -> describer.logConfig(cache.image().topic(topic), cache.image().brokerConfigs()).uncleanLeaderElectionEnable(),
-            Time.SYSTEM, SerialScheduler.singleThread("gregor-controller"),
-            new BrokerHeartbeatConfig(heartbeatIntervalMs, config.intValue(BrokerConfig.BROKER_SESSION_TIMEOUT_MS)), probe);
+            Time.SYSTEM, SerialScheduler.singleThread("gregor-controller"));
+        controller.start();
+        if (config.booleanValue(BrokerConfig.AUTO_LEADER_REBALANCE_ENABLE)) {
+            controller.enableAutoLeaderRebalance(config.longValue(BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1000,
+                config.intValue(BrokerConfig.LEADER_IMBALANCE_PER_BROKER_PERCENTAGE));
+        }
 
         ApiRegistry registry = ApiRegistry.builder()
             .register(new MetadataHandler(cache, topicAdmin, config))
@@ -284,7 +278,6 @@ public final class Broker implements AutoCloseable {
             .register(new DescribeGroupsHandler(groupCoordinator))
             .register(new DeleteGroupsHandler(groupCoordinator))
             .register(new OffsetDeleteHandler(cache, groupCoordinator))
-            .registerUnadvertised(new BrokerHeartbeatHandler(controller))
             .build();
 
         phases.add("controller-handlers=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -328,16 +321,6 @@ public final class Broker implements AutoCloseable {
             }
         });
         cache.await(img -> img.brokers().containsKey(brokerId)).get(30, TimeUnit.SECONDS);
-        // A candidate for controller only once it listens and is registered: the other brokers
-        // take a controller whose endpoint refuses connections for a dead one.
-        controller.start();
-        if (config.booleanValue(BrokerConfig.AUTO_LEADER_REBALANCE_ENABLE)) {
-            controller.enableAutoLeaderRebalance(config.longValue(BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1000,
-                config.intValue(BrokerConfig.LEADER_IMBALANCE_PER_BROKER_PERCENTAGE));
-        }
-        heartbeatSender = new BrokerHeartbeatSender(brokerId, cache, controllerStore, interBrokerListener, heartbeatIntervalMs,
-            config.intValue(BrokerConfig.BROKER_SESSION_TIMEOUT_MS));
-        heartbeatSender.start();
         startupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.debug("Startup phases (cumulative ms): {}, registered={}", phases, startupMs);
         log.info("Gregor broker {} ready on {} (cluster {}, ZooKeeper {}) in {} ms", brokerId, uris(advertised), clusterId,
@@ -518,9 +501,6 @@ public final class Broker implements AutoCloseable {
         if (brokerRegistry != null) {
             brokerRegistry.deregister(config.brokerId());
             maybeAwaitLeadershipMoved(t0);
-        }
-        if (heartbeatSender != null) {
-            heartbeatSender.close();
         }
         if (logEndsRecorder != null && startupMs > 0) {
             logEndsRecorder.maybeRecordQuietly();

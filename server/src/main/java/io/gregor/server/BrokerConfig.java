@@ -84,8 +84,6 @@ public final class BrokerConfig {
     public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
     public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
-    public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
-    public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
     public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
     public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
     public static final String REPLICA_FETCH_MIN_BYTES = "replica.fetch.min.bytes";
@@ -198,12 +196,6 @@ public final class BrokerConfig {
             .define(TRANSACTION_STATE_LOG_MIN_ISR, INT, 2, atLeast(1), HIGH, "min.insync.replicas of __transaction_state.")
             .define(CONTROLLED_SHUTDOWN_ENABLE, BOOLEAN, true, MEDIUM, "Move leadership away before shutting down.")
             .define(REPLICA_LAG_TIME_MAX_MS, LONG, 30000L, atLeast(1), HIGH, "A follower that has not caught up for this long leaves the ISR.")
-            // Kafka's KRaft defaults are 2000 and 9000; Gregor's are smaller so that a leader whose
-            // host goes silent is replaced within about 3 s (a killed process is found sooner:
-            // its endpoint refuses connections). See README, "Failover".
-            .define(BROKER_HEARTBEAT_INTERVAL_MS, INT, 500, atLeast(1), MEDIUM, "How often a broker heartbeats to the active controller.")
-            .define(BROKER_SESSION_TIMEOUT_MS, INT, 2500, atLeast(2), MEDIUM,
-                "The controller fences a broker it has not heard from for this long: its leaderships move and it leaves ISRs.")
             .define(REPLICA_FETCH_MAX_BYTES, INT, 1048576, atLeast(0), MEDIUM, "Bytes a follower fetches per partition.")
             .define(REPLICA_FETCH_WAIT_MAX_MS, INT, 500, atLeast(0), HIGH, "Long-poll wait of follower fetches.")
             .define(REPLICA_FETCH_MIN_BYTES, INT, 1, atLeast(0), HIGH, "Minimum bytes of a follower fetch response.")
@@ -306,10 +298,6 @@ public final class BrokerConfig {
         }
         if (new HashSet<>(dirs).size() != dirs.size()) {
             throw new ConfigException(LOG_DIRS, originals.get(LOG_DIRS), "a log directory is listed twice");
-        }
-        if (intValue(BROKER_SESSION_TIMEOUT_MS) <= intValue(BROKER_HEARTBEAT_INTERVAL_MS)) {
-            throw new ConfigException(BROKER_SESSION_TIMEOUT_MS, values.get(BROKER_SESSION_TIMEOUT_MS),
-                "must be larger than " + BROKER_HEARTBEAT_INTERVAL_MS + " (" + values.get(BROKER_HEARTBEAT_INTERVAL_MS) + ")");
         }
         validatePairs();
     }

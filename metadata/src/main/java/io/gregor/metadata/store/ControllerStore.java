@@ -22,17 +22,4 @@ public interface ControllerStore {
      * meanwhile.
      */
     void removeStaleElectionEntries(int brokerId) throws Exception;
-
-    /**
-     * Ends the candidacy of a controller whose process is gone (its endpoint refuses
-     * connections) without waiting for its ZooKeeper session to expire: removes the election
-     * entries of {@code brokerId} owned by the session that holds {@code /controller} for it, so
-     * the next candidate is elected now. Nothing happens unless {@code brokerId} is the recorded
-     * controller. Safe even if it is wrong about the process: the successor's new controller
-     * epoch fences every write of the deposed one, which steps down when it sees the successor
-     * recorded in {@code /controller}.
-     *
-     * @return whether an entry was removed
-     */
-    boolean resignDeadController(int brokerId) throws Exception;
 }

@@ -291,48 +291,6 @@ class MetadataStoreContractTest {
 
     @ParameterizedTest
     @EnumSource(MetadataBackend.Kind.class)
-    void shouldElectTheNextCandidateAndDeposeTheLeaderWhenADeadControllersEntryIsRemovedWhileItsSessionLives(MetadataBackend.Kind kind)
-        throws Exception {
-        MetadataBackend b = start(kind);
-        MetadataBackend.Session one = b.session(1);
-        MetadataBackend.Session two = b.session(2);
-        Candidate first = new Candidate(one.election(1));
-        Candidate second = new Candidate(two.election(2));
-        first.election.start(first);
-        first.elected.get(10, TimeUnit.SECONDS);
-        one.controller().registerController(1, 1_000);
-        awaitImage(i -> i.controllerId() == 1);
-        second.election.start(second);
-
-        assertThat(two.controller().resignDeadController(2)).as("broker 2 is not the recorded controller").isFalse();
-        assertThat(two.controller().resignDeadController(1)).isTrue();
-
-        second.elected.get(10, TimeUnit.SECONDS);
-        assertThat(second.election.hasLeadership()).isTrue();
-        first.deposed.get(10, TimeUnit.SECONDS);
-        assertThat(first.election.hasLeadership()).isFalse();
-        first.election.close();
-        second.election.close();
-    }
-
-    @ParameterizedTest
-    @EnumSource(MetadataBackend.Kind.class)
-    void shouldGiveEveryNewRegistrationOfABrokerALargerBrokerEpoch(MetadataBackend.Kind kind) throws Exception {
-        MetadataBackend b = start(kind);
-        b.session(5).brokers().register(broker(5, 9095));
-        long first = awaitImage(i -> i.isAlive(5)).brokers().get(5).epoch();
-        b.session(5).end();
-        awaitImage(i -> !i.isAlive(5));
-
-        b.session(6).brokers().register(broker(5, 9095));
-        long second = awaitImage(i -> i.isAlive(5)).brokers().get(5).epoch();
-
-        assertThat(first).isPositive();
-        assertThat(second).isGreaterThan(first);
-    }
-
-    @ParameterizedTest
-    @EnumSource(MetadataBackend.Kind.class)
     void shouldKeepTheFirstClusterIdAndHandOutDisjointProducerIdBlocks(MetadataBackend.Kind kind) throws Exception {
         MetadataBackend b = start(kind);
 
@@ -429,7 +387,6 @@ class MetadataStoreContractTest {
     private static final class Candidate implements ControllerElection.Listener {
         final ControllerElection election;
         final CompletableFuture<Void> elected = new CompletableFuture<>();
-        final CompletableFuture<Void> deposed = new CompletableFuture<>();
 
         Candidate(ControllerElection election) {
             this.election = election;
@@ -442,7 +399,6 @@ class MetadataStoreContractTest {
 
         @Override
         public void deposed() {
-            deposed.complete(null);
         }
     }
 }

@@ -57,7 +57,6 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Pending> outstanding = new ArrayDeque<>();
     private String connectionId;
     private ChannelHandlerContext ctx;
-    private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** A handler asked to close the connection: no further request is read or dispatched. */
     private boolean closing;
 
@@ -87,7 +86,6 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
         this.connectionId = ctx.channel().localAddress() + "-" + ctx.channel().remoteAddress() + "-" + CONNECTION_IDS.incrementAndGet();
-        ctx.channel().closeFuture().addListener(f -> closed.complete(null));
         super.channelActive(ctx);
     }
 
@@ -122,7 +120,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
             InetAddress clientAddress = ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
             RequestContext context = new RequestContext(dispatch.header(), connectionId, clientAddress, listenerName,
-                ctx.channel().eventLoop(), () -> onEventLoop(() -> closeAfter(pending)), closed);
+                ctx.channel().eventLoop(), () -> onEventLoop(() -> closeAfter(pending)));
             result = dispatch.handler().handle(context, dispatch.body());
         } catch (Throwable t) {
             result = CompletableFuture.failedFuture(t);

@@ -22,18 +22,12 @@ final class InMemoryElection {
         return new Candidate(brokerId, notifications);
     }
 
-    /**
-     * Removes the candidacies of {@code brokerId}, as ZooKeeper does when its session ends.
-     *
-     * @return whether it had one
-     */
-    boolean expire(int brokerId) {
+    /** Removes the candidacies of {@code brokerId}, as ZooKeeper does when its session ends. */
+    void expire(int brokerId) {
         List<Runnable> notices = new ArrayList<>();
-        boolean removed;
         synchronized (this) {
             Candidate leader = leader();
-            removed = candidates.removeIf(c -> c.brokerId == brokerId);
-            if (removed && leader != null && leader.brokerId == brokerId) {
+            if (candidates.removeIf(c -> c.brokerId == brokerId) && leader != null && leader.brokerId == brokerId) {
                 notices.add(leader::tellDeposed);
                 Candidate next = leader();
                 if (next != null) {
@@ -42,7 +36,6 @@ final class InMemoryElection {
             }
         }
         notices.forEach(Runnable::run);
-        return removed;
     }
 
     private Candidate leader() {

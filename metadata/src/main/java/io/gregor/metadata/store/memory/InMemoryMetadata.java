@@ -72,7 +72,6 @@ public final class InMemoryMetadata implements MetadataView, BrokerRegistry, Clu
     private int controllerId = -1;
     private ControllerEpoch controllerEpoch;
     private long lastProducerId = -1;
-    private long lastBrokerEpoch;
     private final Map<Integer, Map<Uuid, Set<Integer>>> logEnds = new HashMap<>();
     /** The last image queued for publication. */
     private MetadataImage latest;
@@ -180,8 +179,7 @@ public final class InMemoryMetadata implements MetadataView, BrokerRegistry, Clu
                 throw new IllegalStateException("Broker id " + registration.id() + " is already registered by a live broker at "
                     + old.endpoints() + "; every broker needs a unique broker.id");
             }
-            // As ZooKeeper's creation zxid: kept while the registration lives, larger for the next one.
-            brokers.put(registration.id(), registration.withEpoch(old != null ? old.epoch() : ++lastBrokerEpoch));
+            brokers.put(registration.id(), registration);
             return null;
         });
     }
@@ -365,17 +363,6 @@ public final class InMemoryMetadata implements MetadataView, BrokerRegistry, Clu
     @Override
     public void removeStaleElectionEntries(int brokerId) {
         // Sessions end with everything they own (expireSession): no entry outlives its session.
-    }
-
-    /** Without sessions, the recorded controller's candidacies are its only ones. */
-    @Override
-    public boolean resignDeadController(int brokerId) {
-        synchronized (this) {
-            if (controllerId != brokerId) {
-                return false;
-            }
-        }
-        return election.expire(brokerId);
     }
 
     @Override

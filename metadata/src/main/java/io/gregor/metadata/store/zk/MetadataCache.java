@@ -185,9 +185,7 @@ public final class MetadataCache implements MetadataView, AutoCloseable {
             if (deleted) {
                 brokers.remove(id);
             } else {
-                // The broker epoch is the registration's creation zxid: a new incarnation has a larger one.
-                long epoch = data.getStat() == null ? BrokerRegistration.NO_EPOCH : data.getStat().getCzxid();
-                brokers.put(id, ZkData.brokerRegistration(id, bytes).withEpoch(epoch));
+                brokers.put(id, ZkData.brokerRegistration(id, bytes));
             }
             return true;
         }

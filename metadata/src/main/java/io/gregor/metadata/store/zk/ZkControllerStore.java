@@ -3,7 +3,6 @@ package io.gregor.metadata.store.zk;
 import io.gregor.metadata.store.ControllerEpoch;
 import io.gregor.metadata.store.ControllerStore;
 import java.util.Arrays;
-import java.util.function.LongPredicate;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -65,37 +64,7 @@ public final class ZkControllerStore implements ControllerStore {
             return;
         }
         long session = ZkConnection.sessionId(zk);
-        if (removeElectionEntries(brokerId, owner -> owner != session)) {
-            log.info("Removed a stale controller-election entry of broker {} left by an earlier session", brokerId);
-        }
-    }
-
-    @Override
-    public boolean resignDeadController(int brokerId) throws Exception {
-        Stat controllerStat = new Stat();
-        byte[] controller;
-        try {
-            controller = zk.getData().storingStatIn(controllerStat).forPath(ZkPaths.CONTROLLER);
-        } catch (KeeperException.NoNodeException none) {
-            return false;
-        }
-        if (ZkData.controllerId(controller) != brokerId) {
-            return false;
-        }
-        // Only the dead controller's own session's entries: a new incarnation of the same broker
-        // (another session) keeps its candidacy.
-        long session = controllerStat.getEphemeralOwner();
-        boolean removed = removeElectionEntries(brokerId, owner -> owner == session);
-        if (removed) {
-            log.info("Removed the controller-election entry of broker {}, whose endpoint refuses connections", brokerId);
-        }
-        return removed;
-    }
-
-    /** Deletes the election entries carrying {@code brokerId} whose owning session passes the test; returns whether any went. */
-    private boolean removeElectionEntries(int brokerId, LongPredicate owner) throws Exception {
         byte[] id = ZkData.electionEntry(brokerId);
-        boolean removed = false;
         for (String child : zk.getChildren().forPath(ZkPaths.CONTROLLER_ELECTION)) {
             String path = ZkPaths.CONTROLLER_ELECTION + "/" + child;
             Stat stat = new Stat();
@@ -105,15 +74,14 @@ public final class ZkControllerStore implements ControllerStore {
             } catch (KeeperException.NoNodeException gone) {
                 continue;
             }
-            if (Arrays.equals(data, id) && owner.test(stat.getEphemeralOwner())) {
+            if (Arrays.equals(data, id) && stat.getEphemeralOwner() != session) {
                 try {
                     zk.delete().withVersion(stat.getVersion()).forPath(path);
-                    removed = true;
+                    log.info("Removed a stale controller-election entry of broker {} left by an earlier session", brokerId);
                 } catch (KeeperException.NoNodeException | KeeperException.BadVersionException ignored) {
                     // Gone already.
                 }
             }
         }
-        return removed;
     }
 }
