@@ -103,6 +103,7 @@ class LogDeletionTest {
         Log log = logs.getOrCreateLog(TP, Uuid.randomUuid());
         append(log, 500);
         AtomicBoolean stop = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong readsDone = new java.util.concurrent.atomic.AtomicLong();
         CountDownLatch reading = new CountDownLatch(2);
         ExecutorService readers = Executors.newFixedThreadPool(2);
         List<Future<Integer>> reads = new ArrayList<>();
@@ -116,6 +117,7 @@ class LogDeletionTest {
                     assertThat(values(info).get(0)).isEqualTo("value-" + offset);
                     assertThat(log.offsetForTimestamp(t0 + offset).offset()).isEqualTo(offset);
                     done++;
+                    readsDone.incrementAndGet();
                 }
                 return done;
             }));
@@ -127,7 +129,12 @@ class LogDeletionTest {
             logs.deleteLog(TP);
             Log recreated = logs.getOrCreateLog(TP, Uuid.randomUuid());
             recreated.appendAsLeader(TestRecords.batch(t0, "new"), 0);
-            Thread.sleep(50);
+            // Let the readers go on over the deleted log for a while (bounded: 10 s)
+            long afterDelete = readsDone.get();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (readsDone.get() < afterDelete + 1_000 && System.nanoTime() < deadline && reads.stream().noneMatch(Future::isDone)) {
+                Thread.onSpinWait();
+            }
             stop.set(true);
 
             // Then every read completed with the right records
